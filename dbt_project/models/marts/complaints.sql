@@ -1,0 +1,40 @@
+-- One row per loaded 12315 ticket, resolved to its entity, with the legal forms its text supports.
+with forms as (
+    select record_id,
+        {{ dbt.listagg('legal_form', "'、'", 'order by legal_form') }} as legal_forms
+    from (
+        select distinct record_id, legal_form
+        from {{ ref('int_text_signals_matched') }}
+        where record_type = 'complaint' and legal_form <> '伪装'
+    ) as f
+    group by record_id
+),
+
+terms as (
+    select record_id,
+        {{ dbt.listagg('term', "'、'", 'order by term') }} as matched_terms
+    from (
+        select distinct record_id, term
+        from {{ ref('int_text_signals_matched') }}
+        where record_type = 'complaint'
+    ) as t
+    group by record_id
+)
+
+select
+    c.ticket_id,
+    c.received_date,
+    c.kind,
+    c.target_name,
+    c.entity_id,
+    c.uscc,
+    c.resolution_method,
+    f.legal_forms,
+    t.matched_terms,
+    c.amount,
+    c.complainant_region,
+    c.channel,
+    c.delivery_date
+from {{ ref('int_complaints_resolved') }} as c
+left join forms as f on c.ticket_id = f.record_id
+left join terms as t on c.ticket_id = t.record_id

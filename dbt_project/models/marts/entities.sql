@@ -1,0 +1,34 @@
+-- Every entity the warehouse knows: registered companies, USCCs named in complaints without a
+-- registration here, and name-only "platforms" that complaints and posts keep naming.
+with registered as (
+    select uscc as entity_id, uscc, company_name as entity_name, region_code, 'registered' as entity_kind,
+        established_date, legal_rep, entity_type, status, first_delivery_date as first_seen_date
+    from {{ ref('stg_registrations__companies') }}
+),
+
+referenced as (
+    select entity_id, uscc, target_name as entity_name, complainant_region as region_code, delivery_date
+    from {{ ref('int_complaints_resolved') }}
+    where entity_id is not null
+    union all
+    select entity_id, uscc, coalesce(mentioned_name, url_host), null, delivery_date
+    from {{ ref('int_keyword_hits_resolved') }}
+    where entity_id is not null
+),
+
+unregistered as (
+    select entity_id, min(uscc) as uscc, min(entity_name) as entity_name,
+        min(region_code) as region_code,
+        case when min(uscc) is null then 'name_only' else 'uscc_only' end as entity_kind,
+        min(delivery_date) as first_seen_date
+    from referenced as r
+    where not exists (select 1 from registered as g where g.entity_id = r.entity_id)
+    group by entity_id
+)
+
+select entity_id, uscc, entity_name, region_code, entity_kind, established_date, legal_rep,
+    entity_type, status, first_seen_date
+from registered
+union all
+select entity_id, uscc, entity_name, region_code, entity_kind, null, null, null, null, first_seen_date
+from unregistered

@@ -1,0 +1,34 @@
+-- One row per loaded web-monitoring hit, resolved to its entity, with the lexicon terms it carries.
+with terms as (
+    select record_id,
+        {{ dbt.listagg('term', "'、'", 'order by term') }} as matched_terms,
+        max(case when legal_form <> '伪装' then legal_form end) as main_legal_form,
+        max(category) as category
+    from (
+        select distinct record_id, term, legal_form, category
+        from {{ ref('int_text_signals_matched') }}
+        where record_type = 'post'
+    ) as t
+    group by record_id
+)
+
+select
+    h.hit_id,
+    h.captured_date,
+    h.platform,
+    h.url,
+    h.url_host,
+    h.title,
+    h.keyword,
+    h.mentioned_name,
+    h.entity_id,
+    h.uscc,
+    h.resolution_method,
+    t.matched_terms,
+    t.main_legal_form,
+    t.category,
+    h.reads,
+    h.shares,
+    h.delivery_date
+from {{ ref('int_keyword_hits_resolved') }} as h
+left join terms as t on h.hit_id = t.record_id

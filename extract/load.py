@@ -1,0 +1,97 @@
+"""Stage parsed batches as Parquet, then load a delivery date into the raw tables in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from extract.batch import Batch
+from extract.sources import SOURCES
+from extract.spec import Source
+
+_ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
+          "DOUBLE": pa.float64(), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_()}
+LINEAGE = [("_file", "VARCHAR"), ("_row_number", "BIGINT"), ("_row_notes", "VARCHAR")]
+QUARANTINE = [("source", "VARCHAR"), ("delivery_date", "DATE"), ("file_name", "VARCHAR"),
+              ("row_number", "BIGINT"), ("reason", "VARCHAR"), ("record", "VARCHAR")]
+AUDIT = [("source", "VARCHAR"), ("delivery_date", "DATE"), ("file_name", "VARCHAR"),
+         ("rows_delivered", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"),
+         ("status", "VARCHAR"), ("error", "VARCHAR")]
+QUALITY = [("delivery_date", "DATE"), ("suite", "VARCHAR"), ("expectation", "VARCHAR"),
+           ("success", "BOOLEAN"), ("observed", "VARCHAR"), ("severity", "VARCHAR")]
+
+
+def _schema(columns: list[tuple[str, str]]) -> pa.Schema:
+    return pa.schema([(n, _ARROW[t]) for n, t in columns])
+
+
+def row_columns(source: Source) -> list[tuple[str, str]]:
+    return source.raw_columns + LINEAGE
+
+
+def stage_dir(warehouse: Path, delivery_date: date) -> Path:
+    return warehouse / "staging" / delivery_date.isoformat()
+
+
+def write_stage(batch: Batch, warehouse: Path) -> Path:
+    """Write one batch as Parquet files beside each other; later loaded by one writer."""
+    folder = stage_dir(warehouse, batch.delivery_date)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = batch.source.name
+    for suffix, columns, records in (
+        ("rows", row_columns(batch.source), batch.rows),
+        ("quarantine", QUARANTINE, batch.quarantine),
+        ("audit", AUDIT, batch.audit),
+    ):
+        table = pa.Table.from_pylist(records, schema=_schema(columns))
+        tmp = folder / f".{name}.{suffix}.parquet.tmp"
+        pq.write_table(table, tmp)
+        tmp.replace(folder / f"{name}.{suffix}.parquet")
+    return folder
+
+
+def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw schema and tables if this is a new warehouse."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    for source in SOURCES.values():
+        cols = ", ".join(f'"{n}" {t}' for n, t in row_columns(source))
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{source.name} (_delivery_date DATE, {cols}, _loaded_at TIMESTAMP)")
+    for table, columns in (("quarantine", QUARANTINE), ("load_audit", AUDIT), ("quality_results", QUALITY)):
+        cols = ", ".join(f'"{n}" {t}' for n, t in columns)
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols})")
+
+
+def load_date(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: date) -> dict[str, int]:
+    """Replace every source's partition of one delivery date, all in one transaction."""
+    folder = stage_dir(warehouse, delivery_date)
+    ensure_raw(con)
+    loaded: dict[str, int] = {}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for source in SOURCES.values():
+            files = {s: folder / f"{source.name}.{s}.parquet" for s in ("rows", "quarantine", "audit")}
+            if not all(f.exists() for f in files.values()):
+                raise FileNotFoundError(f"{source.name} 的解析结果不存在：{folder}（请先运行抽取）")
+            con.execute(f"DELETE FROM raw.{source.name} WHERE _delivery_date = ?", [delivery_date])
+            cols = ", ".join(f'"{n}"' for n, _ in row_columns(source))
+            con.execute(
+                f"INSERT INTO raw.{source.name} (_delivery_date, {cols}, _loaded_at) "
+                f"SELECT ?, {cols}, now()::TIMESTAMP FROM read_parquet(?)",
+                [delivery_date, str(files["rows"])],
+            )
+            for table, key in (("quarantine", "quarantine"), ("load_audit", "audit")):
+                con.execute(f"DELETE FROM raw.{table} WHERE delivery_date = ? AND source = ?",
+                            [delivery_date, source.name])
+                con.execute(f"INSERT INTO raw.{table} SELECT * FROM read_parquet(?)", [str(files[key])])
+            loaded[source.name] = con.execute(
+                f"SELECT count(*) FROM raw.{source.name} WHERE _delivery_date = ?", [delivery_date]
+            ).fetchone()[0]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return loaded

@@ -1,0 +1,58 @@
+"""Where things live: paths from the environment (CONTRACT §1) and the keyed-hash secret."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _path(var: str, default: str) -> Path:
+    value = Path(os.environ.get(var) or default)
+    return value if value.is_absolute() else ROOT / value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The directories one warehouse uses; a second warehouse sets other ones."""
+
+    landing: Path
+    warehouse: Path
+    reports: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            landing=_path("LANDING_DIR", "data/landing"),
+            warehouse=_path("WAREHOUSE_DIR", "data/warehouse"),
+            reports=_path("REPORTS_DIR", "data/reports"),
+        )
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse / "build.duckdb"
+
+    @property
+    def marts_db(self) -> Path:
+        return self.warehouse / "marts.duckdb"
+
+    def prepare(self) -> None:
+        """Create the warehouse folder private to its owner."""
+        self.warehouse.mkdir(parents=True, exist_ok=True)
+        self.warehouse.chmod(0o700)
+        self.reports.mkdir(parents=True, exist_ok=True)
+
+    def hash_key(self) -> bytes:
+        """The key of the keyed hash of personal fields: PII_HASH_KEY, else a private key file per warehouse."""
+        if key := os.environ.get("PII_HASH_KEY"):
+            return key.encode()
+        self.prepare()
+        key_file = self.warehouse / ".pii_hash_key"
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+        return key_file.read_text().strip().encode()
