@@ -108,7 +108,9 @@ class Parser:
                 out[c.name] = value
         return out
 
-    def check_row(self, cells: dict[str, str | None], mapping: dict[str, Column]) -> tuple[dict[str, Any], list[str], list[str]]:
+    def check_row(
+        self, cells: dict[str, str | None], mapping: dict[str, Column]
+    ) -> tuple[dict[str, Any], list[str], list[str]]:
         """Clean one row: (values, reasons to quarantine, notes on optional values set aside)."""
         values: dict[str, Any] = {}
         reasons: list[str] = []
@@ -133,7 +135,9 @@ class Parser:
                 reasons.append(f"缺少必填值：{label(column)}")
         for col, alternative in self.source.required_if_empty.items():
             if values.get(col) is None and values.get(alternative) is None and not reasons:
-                reasons.append(f"缺少必填值：{label(self.source.column(col))}（{label(self.source.column(alternative))}为空时必填）")
+                reasons.append(
+                    f"缺少必填值：{label(self.source.column(col))}（{label(self.source.column(alternative))}为空时必填）"
+                )
         if self.source.name == "registrations":
             values.setdefault("event", "设立")
             values.setdefault("event_date", values.get("established_date"))
@@ -142,8 +146,14 @@ class Parser:
     def parse_file(self, path: Path, batch: Batch) -> None:
         name = path.name
         audit = {
-            "source": self.source.name, "delivery_date": self.delivery_date, "file_name": name,
-            "rows_delivered": 0, "rows_loaded": 0, "rows_quarantined": 0, "status": "loaded", "error": None,
+            "source": self.source.name,
+            "delivery_date": self.delivery_date,
+            "file_name": name,
+            "rows_delivered": 0,
+            "rows_loaded": 0,
+            "rows_quarantined": 0,
+            "status": "loaded",
+            "error": None,
         }
         rows: list[dict[str, Any]] = []
         quarantined: list[dict[str, Any]] = []
@@ -187,8 +197,11 @@ class Parser:
     def _quarantine(self, name: str, row_number: int, reasons: list[str], values: dict[str, Any]) -> dict[str, Any]:
         record = self.protect(values) if "_text" not in values else values
         return {
-            "source": self.source.name, "delivery_date": self.delivery_date, "file_name": name,
-            "row_number": row_number, "reason": "；".join(reasons),
+            "source": self.source.name,
+            "delivery_date": self.delivery_date,
+            "file_name": name,
+            "row_number": row_number,
+            "reason": "；".join(reasons),
             "record": json.dumps(record, ensure_ascii=False, default=str),
         }
 
@@ -217,18 +230,30 @@ def parse_delivery(source: Source, landing_dir: Path, delivery_date: date, hash_
     batch = Batch(source, delivery_date)
     files = delivery_files(landing_dir, source.name, delivery_date)
     if files is None:
-        batch.audit.append({
-            "source": source.name, "delivery_date": delivery_date, "file_name": None,
-            "rows_delivered": 0, "rows_loaded": 0, "rows_quarantined": 0, "status": "missing",
-            "error": f"{source.title_zh}（{source.name}）当日未交付数据",
-        })
+        batch.audit.append(
+            {
+                "source": source.name,
+                "delivery_date": delivery_date,
+                "file_name": None,
+                "rows_delivered": 0,
+                "rows_loaded": 0,
+                "rows_quarantined": 0,
+                "status": "missing",
+                "error": f"{source.title_zh}（{source.name}）当日未交付数据",
+            }
+        )
         return batch
     parser = Parser(source, delivery_date, hash_key)
     root = landing_dir.resolve()
     for path in files:
         audit = {
-            "source": source.name, "delivery_date": delivery_date, "file_name": path.name,
-            "rows_delivered": 0, "rows_loaded": 0, "rows_quarantined": 0, "status": "rejected",
+            "source": source.name,
+            "delivery_date": delivery_date,
+            "file_name": path.name,
+            "rows_delivered": 0,
+            "rows_loaded": 0,
+            "rows_quarantined": 0,
+            "status": "rejected",
         }
         if not path.resolve().is_relative_to(root) or not path.resolve().is_file():
             batch.audit.append(audit | {"error": f"文件 {path.name} 指向着陆区之外或不是普通文件，拒绝读取"})

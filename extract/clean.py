@@ -56,7 +56,7 @@ def parse_datetime(value: str) -> datetime:
             day = date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError as exc:
             raise CellError(f"日期无效：{value}") from exc
-        rest = text[m.end():].strip()
+        rest = text[m.end() :].strip()
         if not rest:
             return datetime.combine(day, datetime.min.time())
         t = _TIME.match(rest)

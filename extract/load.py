@@ -13,16 +13,41 @@ from extract.batch import Batch
 from extract.sources import SOURCES
 from extract.spec import Source
 
-_ARROW = {"VARCHAR": pa.string(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
-          "DOUBLE": pa.float64(), "BIGINT": pa.int64(), "BOOLEAN": pa.bool_()}
+_ARROW = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "DOUBLE": pa.float64(),
+    "BIGINT": pa.int64(),
+    "BOOLEAN": pa.bool_(),
+}
 LINEAGE = [("_file", "VARCHAR"), ("_row_number", "BIGINT"), ("_row_notes", "VARCHAR")]
-QUARANTINE = [("source", "VARCHAR"), ("delivery_date", "DATE"), ("file_name", "VARCHAR"),
-              ("row_number", "BIGINT"), ("reason", "VARCHAR"), ("record", "VARCHAR")]
-AUDIT = [("source", "VARCHAR"), ("delivery_date", "DATE"), ("file_name", "VARCHAR"),
-         ("rows_delivered", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_quarantined", "BIGINT"),
-         ("status", "VARCHAR"), ("error", "VARCHAR")]
-QUALITY = [("delivery_date", "DATE"), ("suite", "VARCHAR"), ("expectation", "VARCHAR"),
-           ("success", "BOOLEAN"), ("observed", "VARCHAR"), ("severity", "VARCHAR")]
+QUARANTINE = [
+    ("source", "VARCHAR"),
+    ("delivery_date", "DATE"),
+    ("file_name", "VARCHAR"),
+    ("row_number", "BIGINT"),
+    ("reason", "VARCHAR"),
+    ("record", "VARCHAR"),
+]
+AUDIT = [
+    ("source", "VARCHAR"),
+    ("delivery_date", "DATE"),
+    ("file_name", "VARCHAR"),
+    ("rows_delivered", "BIGINT"),
+    ("rows_loaded", "BIGINT"),
+    ("rows_quarantined", "BIGINT"),
+    ("status", "VARCHAR"),
+    ("error", "VARCHAR"),
+]
+QUALITY = [
+    ("delivery_date", "DATE"),
+    ("suite", "VARCHAR"),
+    ("expectation", "VARCHAR"),
+    ("success", "BOOLEAN"),
+    ("observed", "VARCHAR"),
+    ("severity", "VARCHAR"),
+]
 
 
 def _schema(columns: list[tuple[str, str]]) -> pa.Schema:
@@ -84,8 +109,9 @@ def load_date(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: da
                 [delivery_date, str(files["rows"])],
             )
             for table, key in (("quarantine", "quarantine"), ("load_audit", "audit")):
-                con.execute(f"DELETE FROM raw.{table} WHERE delivery_date = ? AND source = ?",
-                            [delivery_date, source.name])
+                con.execute(
+                    f"DELETE FROM raw.{table} WHERE delivery_date = ? AND source = ?", [delivery_date, source.name]
+                )
                 con.execute(f"INSERT INTO raw.{table} SELECT * FROM read_parquet(?)", [str(files[key])])
             loaded[source.name] = con.execute(
                 f"SELECT count(*) FROM raw.{source.name} WHERE _delivery_date = ?", [delivery_date]

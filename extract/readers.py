@@ -75,9 +75,12 @@ def read_csv(path: Path) -> Iterator[list[str] | tuple[int, Cells]]:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != width:
-            yield row_number, RowError(
-                f"列数不符：表头{width}列，本行{len(cells)}列（文件可能被截断或分隔符有误）",
-                ",".join(cells),
+            yield (
+                row_number,
+                RowError(
+                    f"列数不符：表头{width}列，本行{len(cells)}列（文件可能被截断或分隔符有误）",
+                    ",".join(cells),
+                ),
             )
             continue
         yield row_number, dict(zip(header, cells, strict=True))
@@ -140,7 +143,13 @@ def read_jsonl(path: Path) -> Iterator[list[str] | tuple[int, Cells]]:
             continue
         header.update(dict.fromkeys(record))
         rows.append(
-            (row_number, {k: None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for k, v in record.items()})
+            (
+                row_number,
+                {
+                    k: None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                    for k, v in record.items()
+                },
+            )
         )
     yield list(header)
     yield from rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -45,10 +45,18 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
     os.environ["DBT_DUCKDB_PATH"] = str(settings.build_db)
     os.environ["DBT_TARGET_PATH"] = str(settings.warehouse / "dbt_target")
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    result = dbtRunner().invoke([
-        *args, "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR),
-        "--log-path", str(settings.warehouse / "dbt_logs"), "--quiet",
-    ])
+    result = dbtRunner().invoke(
+        [
+            *args,
+            "--project-dir",
+            str(DBT_DIR),
+            "--profiles-dir",
+            str(DBT_DIR),
+            "--log-path",
+            str(settings.warehouse / "dbt_logs"),
+            "--quiet",
+        ]
+    )
     _release_duckdb()
     if not result.success:
         detail = result.exception or "; ".join(
@@ -73,6 +81,11 @@ def build_marts(settings: Settings) -> None:
         dbt(["build"], settings)
 
 
+def _literal(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def publish(settings: Settings) -> Path:
     """Copy the marts into a new file, then atomically replace marts.duckdb with it."""
     target = settings.marts_db
@@ -88,12 +101,12 @@ def publish(settings: Settings) -> Path:
             for table, comment in tables:
                 con.execute(f'CREATE TABLE main."{table}" AS SELECT * FROM build.marts."{table}"')
                 if comment:
-                    con.execute(f'COMMENT ON TABLE main."{table}" IS ?', [comment])
+                    con.execute(f'COMMENT ON TABLE main."{table}" IS {_literal(comment)}')
             for table, column, comment in con.execute(
                 "SELECT table_name, column_name, comment FROM duckdb_columns() "
                 "WHERE database_name = 'build' AND schema_name = 'marts' AND comment IS NOT NULL"
             ).fetchall():
-                con.execute(f'COMMENT ON COLUMN main."{table}"."{column}" IS ?', [comment])
+                con.execute(f'COMMENT ON COLUMN main."{table}"."{column}" IS {_literal(comment)}')
             con.execute("DETACH build")
             con.execute("CHECKPOINT")
         fd = os.open(tmp, os.O_RDONLY)
@@ -103,6 +116,20 @@ def publish(settings: Settings) -> Path:
         dir_fd = os.open(settings.warehouse, os.O_RDONLY)
         os.fsync(dir_fd)
         os.close(dir_fd)
+    return target
+
+
+def docs(settings: Settings) -> Path:
+    """The data dictionary: dbt docs as one self-contained page under the reports folder."""
+    import shutil
+
+    if not settings.build_db.exists():
+        raise NightFailed("仓库尚未构建，请先运行 make demo 或 make run")
+    with writer_lock(settings.warehouse):
+        dbt(["docs", "generate", "--static"], settings)
+    target = settings.reports / "docs" / "index.html"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(settings.warehouse / "dbt_target" / "static_index.html", target)
     return target
 
 
@@ -127,3 +154,30 @@ def run_night(day: date, settings: Settings) -> list[Path]:
 
 def dates(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def backfill(start: date, end: date, settings: Settings, progress: Callable[[str], None] = log.info) -> list[Path]:
+    """Every night of a range in order, then every bulletin the range makes due.
+
+    Each night's deliveries are extracted and loaded in order; the marts, which are a function of the
+    loaded partitions alone, are then built and published once, so the result equals running the
+    nights one by one.
+    """
+    settings.prepare()
+    days = dates(start, end)
+    with writer_lock(settings.warehouse):
+        for i, day in enumerate(days, start=1):
+            for name in SOURCES:
+                extract_source(name, day, settings)
+            counts = load_raw(day, settings)
+            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        progress("构建数据集市（dbt build）……")
+        build_marts(settings)
+        publish(settings)
+    progress("生成简报……")
+    from reports.render import render_due
+
+    paths: list[Path] = []
+    for day in days:
+        paths += render_due(day, settings)
+    return sorted(set(paths))

@@ -4,6 +4,5 @@ from extract.sources import complaints, dispositions, icp_filings, keyword_hits,
 from extract.spec import Source
 
 SOURCES: dict[str, Source] = {
-    m.SOURCE.name: m.SOURCE
-    for m in (registrations, icp_filings, complaints, keyword_hits, dispositions)
+    m.SOURCE.name: m.SOURCE for m in (registrations, icp_filings, complaints, keyword_hits, dispositions)
 }

@@ -1,0 +1,85 @@
+# 网络传销监测数据仓库 — the commands of CONTRACT §1. Every target honours LANDING_DIR, WAREHOUSE_DIR,
+# REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test lint run backfill reports sample airflow airflow-env sql docs case bench clean
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+LANDING_DIR ?= data/landing
+WAREHOUSE_DIR ?= data/warehouse
+REPORTS_DIR ?= data/reports
+BENCH_OUT ?= data/bench/latest.json
+ENGINE ?= duckdb
+SCALE ?= demo
+DEMO_DAYS ?= 60
+export LANDING_DIR WAREHOUSE_DIR REPORTS_DIR BENCH_OUT ENGINE
+
+# Closed networks: no telemetry from dbt, Great Expectations or anything that honours DO_NOT_TRACK.
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := false
+export SCARF_ANALYTICS := false
+export DO_NOT_TRACK := 1
+
+# Airflow: AIRFLOW_HOME is the repository root; its state lives in the ignored folder .airflow/.
+AIRFLOW_STATE := $(CURDIR)/.airflow
+export AIRFLOW_HOME := $(CURDIR)
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(AIRFLOW_STATE)/plugins
+export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE := $(AIRFLOW_STATE)/passwords.json.generated
+export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(AIRFLOW_STATE)/airflow.db
+export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(AIRFLOW_STATE)/logs
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+setup: $(STAMP) ## create or update .venv with the pinned dependencies
+
+demo: setup ## sample data for the last 60 days, every night, every bulletin
+	$(BIN)/python -m pipeline.cli demo --days $(DEMO_DAYS) $(if $(DEMO_END),--end $(DEMO_END))
+
+test: setup ## the whole test suite (what .ci/run calls)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+run: setup ## the nightly pipeline for DATE=YYYY-MM-DD
+	@test -n "$(DATE)" || { echo "用法：make run DATE=YYYY-MM-DD"; exit 2; }
+	$(BIN)/python -m pipeline.cli run --date $(DATE)
+
+backfill: setup ## every night from START to END, then the weekly and monthly bulletins
+	@test -n "$(START)" -a -n "$(END)" || { echo "用法：make backfill START=YYYY-MM-DD END=YYYY-MM-DD"; exit 2; }
+	$(BIN)/python -m pipeline.cli backfill --start $(START) --end $(END)
+
+reports: setup ## regenerate the bulletins due on DATE from the published marts
+	@test -n "$(DATE)" || { echo "用法：make reports DATE=YYYY-MM-DD"; exit 2; }
+	$(BIN)/python -m pipeline.cli reports --date $(DATE)
+
+sample: setup ## generated deliveries START..END at SCALE=demo|province|national into LANDING_DIR
+	@test -n "$(START)" -a -n "$(END)" || { echo "用法：make sample START=YYYY-MM-DD END=YYYY-MM-DD SCALE=demo"; exit 2; }
+	$(BIN)/python -m pipeline.cli sample --start $(START) --end $(END) --scale $(SCALE)
+
+airflow: setup ## Airflow (scheduler, API server, DAG processor, triggerer) with the repository's airflow.cfg
+	mkdir -p $(AIRFLOW_STATE)
+	$(BIN)/airflow standalone
+
+airflow-env: ## print the Airflow variables, for: eval "$$(make -s airflow-env)"
+	@env | grep -E '^(AIRFLOW_HOME|AIRFLOW__|LANDING_DIR|WAREHOUSE_DIR|REPORTS_DIR)' | sed 's/^/export /'
+	@echo 'export PATH=$(CURDIR)/$(BIN):$$PATH'
+
+sql: setup ## an interactive, read-only SQL shell on the published marts
+	$(BIN)/python -m pipeline.sql
+
+docs: setup ## the data dictionary (dbt docs) as one offline page under REPORTS_DIR/docs
+	$(BIN)/python -m pipeline.cli docs
+
+clean: ## remove generated data, Airflow state and dbt artefacts (keeps .venv)
+	rm -rf data .airflow dbt_project/target dbt_project/logs

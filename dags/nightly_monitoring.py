@@ -1,0 +1,99 @@
+"""Nightly monitoring: extract every source in parallel, load raw, build marts, publish, write bulletins.
+
+Thin by design: each task calls the function `make run` calls (pipeline.night). A run for the interval
+starting on day D (02:30 Asia/Shanghai) processes delivery date D, so `airflow backfill create
+--from-date D1 --to-date D2` runs the deliveries D1..D2. A manual run takes the `delivery_date` param,
+or the day before it was triggered.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import pendulum
+from airflow.sdk import DAG, Param, get_current_context, task
+from airflow.timetables.interval import CronDataIntervalTimetable
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
+
+SOURCES = ("registrations", "icp_filings", "complaints", "keyword_hits", "dispositions")
+TZ = "Asia/Shanghai"
+
+
+def delivery_date() -> date:
+    """The delivery date this run processes: the param, else the data interval's start, else yesterday."""
+    context = get_current_context()
+    if explicit := context["params"].get("delivery_date"):
+        return date.fromisoformat(explicit)
+    start = context.get("data_interval_start")
+    if start is not None:
+        return pendulum.instance(start).in_timezone(TZ).date()
+    run_after = context["dag_run"].run_after
+    return pendulum.instance(run_after).in_timezone(TZ).date() - timedelta(days=1)
+
+
+def _settings() -> Settings:
+    """Imported lazily so parsing the DAG file stays cheap."""
+    from pipeline.config import Settings
+
+    return Settings.from_env()
+
+
+with DAG(
+    dag_id="nightly_monitoring",
+    description="网络传销监测夜间任务：抽取、装载、构建集市、发布、生成简报",
+    schedule=CronDataIntervalTimetable("30 2 * * *", timezone=TZ),
+    start_date=pendulum.datetime(2026, 1, 1, tz=TZ),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=5)},
+    params={
+        "delivery_date": Param(
+            None, type=["null", "string"], format="date", description="交付日期（YYYY-MM-DD），留空则按调度区间"
+        )
+    },
+    tags=["monitoring"],
+) as dag:
+
+    @task
+    def extract(source: str) -> str:
+        """Read and check one source's delivery; stage it for loading."""
+        from pipeline import night
+
+        audit = night.extract_source(source, delivery_date(), _settings())
+        return "; ".join(
+            f"{a['file_name'] or '-'}: {a['status']} {a['rows_loaded']}/{a['rows_delivered']}" for a in audit
+        )
+
+    @task
+    def load_raw() -> dict[str, int]:
+        """Replace the date's raw partitions in one transaction."""
+        from pipeline import night
+
+        return night.load_raw(delivery_date(), _settings())
+
+    @task
+    def build_marts() -> None:
+        """dbt build: staging, intermediate and marts, with their tests."""
+        from pipeline import night
+
+        night.build_marts(_settings())
+
+    @task
+    def publish() -> str:
+        """Atomically replace the published marts.duckdb."""
+        from pipeline import night
+
+        return str(night.publish(_settings()))
+
+    @task
+    def bulletins() -> list[str]:
+        """The daily bulletin, and the weekly or monthly one when this night closes the period."""
+        from pipeline import night
+
+        return [str(p) for p in night.render(delivery_date(), _settings())]
+
+    extracted = [extract.override(task_id=f"extract_{name}")(name) for name in SOURCES]
+    extracted >> load_raw() >> build_marts() >> publish() >> bulletins()

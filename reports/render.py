@@ -1,0 +1,374 @@
+"""Bulletins (监测日报、周报、月报) rendered from the published marts, and the index of them all."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import plotly.graph_objects as go
+import plotly.offline
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from extract.sources import SOURCES
+from pipeline.config import Settings
+
+TEMPLATES = Path(__file__).parent / "templates"
+AUTHORITY = "网络传销监测预警平台"
+LEVEL_ZH = {"red": "红色预警", "yellow": "黄色预警", "green": "绿色关注"}
+STATUS_ZH = {"loaded": "已装载", "rejected": "整文件拒收", "missing": "未交付"}
+SERIES = {"daily": "监测日报", "weekly": "监测周报", "monthly": "监测月报"}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A bulletin's period; its issue number derives from the period alone."""
+
+    kind: str
+    start: date
+    end: date
+
+    @classmethod
+    def daily(cls, day: date) -> Period:
+        return cls("daily", day, day)
+
+    @classmethod
+    def weekly(cls, day: date) -> Period:
+        monday = day - timedelta(days=day.weekday())
+        return cls("weekly", monday, monday + timedelta(days=6))
+
+    @classmethod
+    def monthly(cls, day: date) -> Period:
+        last = calendar.monthrange(day.year, day.month)[1]
+        return cls("monthly", day.replace(day=1), day.replace(day=last))
+
+    @property
+    def key(self) -> str:
+        if self.kind == "weekly":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        if self.kind == "monthly":
+            return self.start.strftime("%Y-%m")
+        return self.start.isoformat()
+
+    @property
+    def issue(self) -> str:
+        """第N期 within the year: day of year, ISO week, or month."""
+        if self.kind == "weekly":
+            year, week, _ = self.start.isocalendar()
+            return f"{year}年第{week}期"
+        if self.kind == "monthly":
+            return f"{self.start.year}年第{self.start.month}期"
+        return f"{self.start.year}年第{self.start.timetuple().tm_yday}期"
+
+    @property
+    def label(self) -> str:
+        if self.kind == "daily":
+            return f"{self.start.year}年{self.start.month}月{self.start.day}日"
+        if self.kind == "monthly":
+            return f"{self.start.year}年{self.start.month}月"
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        if self.kind == "monthly":
+            return Period.monthly(self.start - timedelta(days=1))
+        return Period(self.kind, self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def year_ago(self) -> Period:
+        if self.kind == "monthly":
+            return Period.monthly(self.start.replace(year=self.start.year - 1))
+        if self.kind == "weekly":
+            return Period.weekly(self.start - timedelta(weeks=52))
+        return Period.daily(self.start - timedelta(days=364))
+
+    def path(self, reports: Path) -> Path:
+        return reports / self.kind / f"{self.key}.html"
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
+
+
+@cache
+def _plotly_js() -> str:
+    return plotly.offline.get_plotlyjs()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> Any:
+    return con.execute(sql, params).fetchone()[0]
+
+
+def headline(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, int]:
+    """The headline figures of a period, each one SQL on the marts."""
+    span = [p.start, p.end]
+    return {
+        "新登记企业": _scalar(
+            con,
+            "SELECT count(*) FROM entities WHERE entity_kind = 'registered' AND first_seen_date BETWEEN ? AND ?",
+            span,
+        ),
+        "投诉举报": _scalar(con, "SELECT count(*) FROM complaints WHERE delivery_date BETWEEN ? AND ?", span),
+        "涉传投诉举报": _scalar(
+            con,
+            "SELECT count(*) FROM complaints WHERE delivery_date BETWEEN ? AND ? AND matched_terms IS NOT NULL",
+            span,
+        ),
+        "监测命中": _scalar(con, "SELECT count(*) FROM keyword_hits WHERE delivery_date BETWEEN ? AND ?", span),
+        "新增网站备案": _scalar(con, "SELECT count(*) FROM icp_sites WHERE delivery_date BETWEEN ? AND ?", span),
+        "新增红色预警": _scalar(
+            con, "SELECT count(*) FROM leads WHERE warning_level = 'red' AND issued_date BETWEEN ? AND ?", span
+        ),
+        "新增黄色预警": _scalar(
+            con, "SELECT count(*) FROM leads WHERE warning_level = 'yellow' AND issued_date BETWEEN ? AND ?", span
+        ),
+    }
+
+
+def _has_data(con: duckdb.DuckDBPyConnection, p: Period) -> bool:
+    return bool(_scalar(con, "SELECT count(*) FROM load_audit WHERE delivery_date BETWEEN ? AND ?", [p.start, p.end]))
+
+
+def _change(now: int, before: int | None, word: str) -> tuple[str, str]:
+    if before is None:
+        return f"{word}：无可比数据", ""
+    if before == 0:
+        return (f"{word}：新增{now}", "up") if now else (f"{word}：持平", "")
+    pct = (now - before) / before * 100
+    direction = "up" if pct > 0 else "down" if pct < 0 else ""
+    return f"{word}{'+' if pct > 0 else ''}{pct:.1f}%", direction
+
+
+def _chart(fig: go.Figure) -> str:
+    fig.update_layout(
+        margin={"l": 40, "r": 10, "t": 30, "b": 40},
+        height=320,
+        font={"family": "PingFang SC, Microsoft YaHei, Noto Sans CJK SC, sans-serif"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        config={"displayModeBar": False, "responsive": True},
+        div_id=None,
+        default_width="100%",
+    )
+
+
+def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
+    """Everything a bulletin shows, from the published marts."""
+    span = [p.start, p.end]
+    now = headline(con, p)
+    prev = headline(con, p.previous()) if _has_data(con, p.previous()) else None
+    ago = headline(con, p.year_ago()) if p.kind != "daily" and _has_data(con, p.year_ago()) else None
+    cards = []
+    for label, value in now.items():
+        text, direction = _change(value, prev[label] if prev else None, "环比")
+        if ago is not None:
+            text += "；" + _change(value, ago[label], "同比")[0]
+        cards.append({"label": label, "value": value, "change": text, "direction": direction})
+    as_of = _scalar(con, "SELECT max(as_of_date) FROM suspect_entities WHERE as_of_date <= ?", [p.end])
+    new_warnings = _rows(
+        con,
+        """
+        SELECT s.entity_name, s.uscc, s.warning_level, s.risk_score, s.evidence, s.recommended_action
+        FROM leads AS l JOIN suspect_entities AS s ON s.entity_id = l.entity_id AND s.as_of_date = l.issued_date
+        WHERE l.issued_date BETWEEN ? AND ?
+        ORDER BY s.warning_level = 'red' DESC, s.risk_score DESC, s.entity_id LIMIT 30""",
+        span,
+    )
+    top = _rows(
+        con,
+        """
+        SELECT entity_name, warning_level, risk_score, score_features, score_spread, score_complaints,
+               score_deception, score_harm
+        FROM suspect_entities WHERE as_of_date = ? ORDER BY risk_score DESC, entity_id LIMIT 10""",
+        [as_of],
+    )
+    for row in new_warnings + top:
+        row["level_zh"] = LEVEL_ZH[row["warning_level"]]
+    categories = _rows(
+        con,
+        """
+        SELECT record_type, category, sum(n_records) AS n FROM daily_region_stats
+        WHERE delivery_date BETWEEN ? AND ? AND category <> '无涉传用语'
+        GROUP BY record_type, category ORDER BY category""",
+        span,
+    )
+    category_fig = go.Figure()
+    for record_type, name in (("complaint", "投诉举报"), ("post", "监测命中")):
+        subset = [r for r in categories if r["record_type"] == record_type]
+        category_fig.add_bar(x=[r["category"] for r in subset], y=[int(r["n"]) for r in subset], name=name)
+    regions = _rows(
+        con,
+        """
+        SELECT coalesce(r.province_name, '未知地区') AS province, count(*) AS n
+        FROM complaints AS c
+        LEFT JOIN regions AS r ON substr(c.complainant_region, 1, 2) || '0000' = r.province_code
+        WHERE c.delivery_date BETWEEN ? AND ?
+        GROUP BY 1 ORDER BY n DESC, province LIMIT 15""",
+        span,
+    )
+    region_fig = go.Figure(
+        go.Bar(x=[r["n"] for r in regions], y=[r["province"] for r in regions], orientation="h", name="投诉举报")
+    )
+    region_fig.update_yaxes(autorange="reversed")
+    trend_chart = None
+    if p.kind != "daily":
+        trend = _rows(
+            con,
+            """
+            SELECT d.delivery_date AS day,
+                (SELECT count(*) FROM complaints c WHERE c.delivery_date = d.delivery_date) AS complaints,
+                (SELECT count(*) FROM keyword_hits h WHERE h.delivery_date = d.delivery_date) AS hits,
+                (SELECT count(*) FROM leads l WHERE l.issued_date = d.delivery_date) AS leads
+            FROM (SELECT DISTINCT delivery_date FROM load_audit WHERE delivery_date BETWEEN ? AND ?) AS d
+            ORDER BY day""",
+            span,
+        )
+        trend_fig = go.Figure()
+        for key, name in (("complaints", "投诉举报"), ("hits", "监测命中"), ("leads", "新增预警")):
+            trend_fig.add_scatter(
+                x=[r["day"].isoformat() for r in trend], y=[r[key] for r in trend], mode="lines+markers", name=name
+            )
+        trend_chart = _chart(trend_fig)
+    new_names = _rows(
+        con,
+        """
+        SELECT e.entity_name, l.issued_date AS first_flagged_date,
+               CASE e.entity_kind WHEN 'name_only' THEN '无登记平台或名称' ELSE '仅有信用代码' END AS kind_zh
+        FROM leads AS l JOIN entities AS e ON e.entity_id = l.entity_id
+        WHERE l.issued_date BETWEEN ? AND ? AND e.entity_kind <> 'registered'
+        ORDER BY l.issued_date, e.entity_name""",
+        span,
+    )
+    audit_filter = "" if p.kind == "daily" else "AND (status <> 'loaded' OR rows_quarantined > 0)"
+    completeness = _rows(
+        con,
+        f"""
+        SELECT source, delivery_date, status, file_name, rows_delivered, rows_loaded, rows_quarantined, error
+        FROM load_audit WHERE delivery_date BETWEEN ? AND ? {audit_filter}
+        ORDER BY delivery_date, source, file_name""",
+        span,
+    )
+    for a in completeness:
+        a["source_zh"] = SOURCES[a["source"]].title_zh
+        a["status_zh"] = STATUS_ZH.get(a["status"], a["status"])
+        if a["status"] == "missing":
+            a["detail"] = a["error"]
+        else:
+            a["detail"] = (
+                f"{a['file_name']}：交付{a['rows_delivered']}行，装载{a['rows_loaded']}行，"
+                f"隔离{a['rows_quarantined']}行" + (f"。{a['error']}" if a["error"] else "")
+            )
+    quality_notes = [
+        f"{r['delivery_date']} {r['suite']}：{r['expectation']}"
+        f"（{'阻断' if r['severity'] == 'blocking' else '警告'}），观测值 {r['observed']}"
+        for r in _rows(
+            con,
+            "SELECT * FROM quality_results WHERE delivery_date BETWEEN ? AND ? AND NOT success "
+            "ORDER BY delivery_date, suite, expectation",
+            span,
+        )
+    ]
+    return {
+        "cards": cards,
+        "comparison_note": "环比为与上一期相比" + ("；同比为与上年同期相比" if ago else "") + "。",
+        "new_warnings": new_warnings,
+        "top_entities": top,
+        "trend_chart": trend_chart,
+        "category_chart": _chart(category_fig),
+        "region_chart": _chart(region_fig),
+        "new_names": new_names,
+        "completeness": completeness,
+        "quality_notes": quality_notes,
+        "held": None,
+    }
+
+
+def render_bulletin(p: Period, settings: Settings) -> Path:
+    """Write one bulletin for a period from the published marts."""
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        context = bulletin_context(con, p)
+    html = (
+        _environment()
+        .get_template("bulletin.html.j2")
+        .render(
+            title=f"{SERIES[p.kind]} {p.label}",
+            heading=f"网络传销{SERIES[p.kind]}",
+            issue=p.issue,
+            period=p.label,
+            authority=AUTHORITY,
+            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            index_href="../index.html",
+            plotly_js=_plotly_js(),
+            **context,
+        )
+    )
+    return _write(p.path(settings.reports), html)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def due_periods(day: date) -> list[Period]:
+    """The bulletins a date closes: its daily, its week on Sunday, its month on the last day."""
+    periods = [Period.daily(day)]
+    if day.weekday() == 6:
+        periods.append(Period.weekly(day))
+    if (day + timedelta(days=1)).day == 1:
+        periods.append(Period.monthly(day))
+    return periods
+
+
+def render_index(settings: Settings) -> Path:
+    """index.html: every bulletin by series, newest first, and the quality pages."""
+    series_list = []
+    for kind, title in SERIES.items():
+        files = sorted((settings.reports / kind).glob("*.html"), reverse=True)
+        series_list.append({"title": title, "entries": [{"href": f"{kind}/{f.name}", "label": f.stem} for f in files]})
+    quality = settings.reports / "quality" / "index.html"
+    if quality.exists():
+        series_list.append(
+            {"title": "数据质量报告", "entries": [{"href": "quality/index.html", "label": "质量检查结果"}]}
+        )
+    html = (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            title="网络传销监测简报目录",
+            heading="网络传销监测简报目录",
+            issue="",
+            period="",
+            authority=AUTHORITY,
+            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            index_href="index.html",
+            plotly_js=None,
+            series_list=series_list,
+        )
+    )
+    return _write(settings.reports / "index.html", html)
+
+
+def render_due(day: date, settings: Settings) -> list[Path]:
+    paths = [render_bulletin(p, settings) for p in due_periods(day)]
+    return [*paths, render_index(settings)]
