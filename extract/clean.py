@@ -23,7 +23,7 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})(?!\d)"),
 )
-_TIME = re.compile(r"^[T\s]*(\d{1,2})[:时](\d{1,2})(?:[:分](\d{1,2}))?秒?(?:\.\d+)?$")
+_TIME = re.compile(r"^[T\s]*(\d{1,2})[:时](\d{1,2})(?:分|:)?(?:(\d{1,2})秒?)?(?:\.\d+)?$")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 

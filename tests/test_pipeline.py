@@ -1,0 +1,191 @@
+"""Whole nights: raw partitions replaced by date, re-delivered keys loaded once, any order converges."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from landing import make_uscc, write
+
+from pipeline import night
+from pipeline.config import Settings
+
+D1 = date(2026, 3, 2)
+DAYS = [D1 + timedelta(days=i) for i in range(3)]
+SCHEME = make_uscc(1, "450500")
+BENIGN = make_uscc(2, "440100")
+
+
+def deliver(landing: Path) -> None:
+    """Three nights of small deliveries in mixed formats; ticket C1-0 is delivered again on night 3."""
+    regs = [
+        {
+            "uscc": SCHEME,
+            "name": "北海市云数贸网络科技有限公司",
+            "legal_rep": "赵某",
+            "legal_rep_id": "450502199001011234",
+            "established_date": "2026-03-01",
+            "region_code": "450502",
+            "phone": "13900001111",
+            "business_scope": "网络技术开发；会员管理",
+        },
+        {
+            "uscc": BENIGN,
+            "name": "广州市好味餐饮管理有限公司",
+            "established_date": "2025-06-01",
+            "region_code": "440106",
+        },
+    ]
+    write(landing / "registrations" / DAYS[0].isoformat(), "reg", "registrations", regs, "csv-gbk", chinese=True)
+    write(
+        landing / "icp_filings" / DAYS[0].isoformat(),
+        "icp",
+        "icp_filings",
+        [
+            {
+                "site_license": "桂ICP备2026000001号-1",
+                "sponsor_name": "北海市云数贸网络科技有限公司",
+                "sponsor_nature": "企业",
+                "sponsor_uscc": SCHEME,
+                "domain": "yunshumao.vip",
+                "approved_date": "2026-03-01",
+            },
+        ],
+        "xlsx",
+    )
+    for n, day in enumerate(DAYS):
+        complaints = [
+            {
+                "ticket_id": f"C{n}-0",
+                "received_at": f"{day} 10:00",
+                "kind": "举报",
+                "target_name": "云数贸",
+                "target_url": "https://www.yunshumao.vip/app",
+                "amount": 30000 + n,
+                "description": "交3000元激活费成为会员，发展下线拿直推奖，还有对碰奖和静态收益",
+                "complainant_phone": "13700000000",
+                "complainant_region": "450502",
+            },
+            {
+                "ticket_id": f"C{n}-1",
+                "received_at": f"{day} 11:00",
+                "kind": "投诉",
+                "target_name": "广州市好味餐饮管理有限公司",
+                "target_uscc": BENIGN,
+                "description": "会员卡退费难，店员推荐的套餐与宣传不符，说好的返利积分没到账",
+                "amount": 200,
+            },
+        ]
+        if n == 2:
+            complaints.append({**complaints[0], "ticket_id": "C0-0", "received_at": f"{DAYS[0]} 10:00"})
+        fmt = ["csv-utf8", "jsonl", "csv-bom"][n]
+        write(landing / "complaints" / day.isoformat(), "tickets", "complaints", complaints, fmt, chinese=n == 1)
+        hits = [
+            {
+                "hit_id": f"H{n}",
+                "captured_at": f"{day} 08:00",
+                "platform": "微信公众号",
+                "url": f"http://yunshumao.vip/post/{n}",
+                "title": "云数贸模式介绍",
+                "content": "报单即享见点奖、层碰、双轨，日息千分之五，复投出局",
+                "keyword": "见点奖",
+                "reads": 1000 * (n + 1),
+                "shares": 10,
+            }
+        ]
+        write(landing / "keyword_hits" / day.isoformat(), "hits", "keyword_hits", hits, "jsonl")
+
+
+def snapshot(marts: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(marts), read_only=True) as con:
+        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
+
+
+def other(settings: Settings, name: str) -> Settings:
+    root = settings.warehouse.parent / name
+    return Settings(landing=settings.landing, warehouse=root / "warehouse", reports=root / "reports")
+
+
+@pytest.mark.slow
+def test_nights_in_any_order_and_backfill_converge(settings: Settings) -> None:
+    deliver(settings.landing)
+    for day in DAYS:
+        night.run_night(day, settings)
+    in_order = snapshot(settings.marts_db)
+
+    shuffled = other(settings, "shuffled")
+    for day in (DAYS[2], DAYS[0], DAYS[1], DAYS[1]):
+        night.run_night(day, shuffled)
+    assert snapshot(shuffled.marts_db) == in_order
+
+    backfilled = other(settings, "backfilled")
+    night.backfill(DAYS[0], DAYS[-1], backfilled)
+    assert snapshot(backfilled.marts_db) == in_order
+
+    tickets = [r[0] for r in in_order["complaints"]]
+    assert sorted(tickets) == ["C0-0", "C0-1", "C1-0", "C1-1", "C2-0", "C2-1"]  # C0-0 re-delivered, loaded once
+    audit = {(r[0], r[1]): r for r in in_order["load_audit"] if r[2] is None}
+    assert audit[("icp_filings", DAYS[1])][6] == "missing"
+    assert audit[("dispositions", DAYS[0])][6] == "missing"
+
+
+@pytest.mark.slow
+def test_rerun_replaces_the_dates_partition(settings: Settings) -> None:
+    deliver(settings.landing)
+    night.run_night(DAYS[0], settings)
+    folder = settings.landing / "complaints" / DAYS[0].isoformat()
+    for f in folder.iterdir():
+        f.unlink()
+    write(
+        folder,
+        "corrected",
+        "complaints",
+        [
+            {
+                "ticket_id": "C0-9",
+                "received_at": f"{DAYS[0]} 09:00",
+                "target_name": "某商贸公司",
+                "description": "快递延误",
+            },
+        ],
+        "xlsx",
+        chinese=True,
+    )
+    night.run_night(DAYS[0], settings)
+    marts = snapshot(settings.marts_db)
+    assert [r[0] for r in marts["complaints"]] == ["C0-9"]
+    files = [r[2] for r in marts["load_audit"] if r[0] == "complaints"]
+    assert files == ["corrected.xlsx"]
+
+
+@pytest.mark.slow
+def test_scheme_scored_with_evidence_and_benign_company_not_red(settings: Settings) -> None:
+    deliver(settings.landing)
+    night.backfill(DAYS[0], DAYS[-1], settings)
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        scheme = con.execute(
+            "SELECT warning_level, evidence, first_flagged_date FROM suspect_entities "
+            "WHERE entity_id = ? AND as_of_date = ?",
+            [SCHEME, DAYS[-1]],
+        ).fetchone()
+        benign = con.execute(
+            "SELECT max(risk_score), count(*) FROM suspect_entities WHERE entity_id = ?", [BENIGN]
+        ).fetchone()
+        resolved = dict(con.execute("SELECT ticket_id, resolution_method FROM complaints").fetchall())
+        personal = (
+            con.execute(
+                "SELECT list(table_name || '.' || column_name) FROM duckdb_columns() WHERE NOT internal AND ("
+                "column_name ILIKE '%phone%' OR column_name ILIKE '%rep_id%' "
+                "OR column_name ILIKE 'complainant_name%' OR column_name ILIKE '%email%')"
+            ).fetchone()[0]
+            or []
+        )
+    assert scheme[0] in ("red", "yellow")
+    assert "工单 C0-0" in scheme[1] and "监测 H" in scheme[1] and "投诉量" in scheme[1]
+    assert scheme[2] == DAYS[0]
+    assert benign[1] == 0, "a restaurant with refund complaints has no pyramid-selling signal"
+    assert resolved["C0-0"] == "domain" and resolved["C0-1"] == "uscc"
+    assert personal == [], personal
