@@ -1,9 +1,9 @@
 """Nightly monitoring: extract every source in parallel, load raw, build marts, publish, write bulletins.
 
-Thin by design: each task calls the function `make run` calls (pipeline.night). A run for the interval
-starting on day D (02:30 Asia/Shanghai) processes delivery date D, so `airflow backfill create
---from-date D1 --to-date D2` runs the deliveries D1..D2. A manual run takes the `delivery_date` param,
-or the day before it was triggered.
+Thin by design: each task calls the function `make run` calls (pipeline.night). The run for the interval
+starting on day D at 02:30 Asia/Shanghai processes delivery date D once the interval closes, so
+`airflow backfill create --dag-id nightly_monitoring --from-date D1 --to-date D2` runs deliveries D1..D2
+and `airflow dags test nightly_monitoring D` runs delivery D.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ TZ = "Asia/Shanghai"
 
 
 def delivery_date() -> date:
-    """The delivery date this run processes: the param, else the data interval's start, else yesterday."""
+    """The delivery date of this run: the param; else the logical date (a scheduled run's logical date is
+    the start of its interval, D 02:30, and it runs at D+1 02:30); else, for a manual run without one,
+    the day before it was triggered."""
     context = get_current_context()
     if explicit := context["params"].get("delivery_date"):
         return date.fromisoformat(explicit)
-    start = context.get("data_interval_start")
-    if start is not None:
-        return pendulum.instance(start).in_timezone(TZ).date()
-    run_after = context["dag_run"].run_after
-    return pendulum.instance(run_after).in_timezone(TZ).date() - timedelta(days=1)
+    if (logical := context.get("logical_date")) is not None:
+        return pendulum.instance(logical).in_timezone(TZ).date()
+    return pendulum.instance(context["dag_run"].run_after).in_timezone(TZ).date() - timedelta(days=1)
 
 
 def _settings() -> Settings:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
+from pipeline.config import Settings
+
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pipeline.config import Settings
+# Airflow reads its settings once, at import: point it at a throw-away metadata database for this session.
+_AIRFLOW_STATE = Path(tempfile.mkdtemp(prefix="airflow-tests-"))
+os.environ["AIRFLOW_HOME"] = str(Path(__file__).resolve().parent.parent)
+os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_AIRFLOW_STATE}/airflow.db"
+os.environ["AIRFLOW__LOGGING__BASE_LOG_FOLDER"] = str(_AIRFLOW_STATE / "logs")
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(Path(__file__).resolve().parent.parent / "dags")
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Night orchestration, configuration, sample data and the command line."""
