@@ -1,4 +1,4 @@
-"""Nightly monitoring: extract every source in parallel, load raw, build marts, publish, write bulletins.
+"""Nightly monitoring: extract every source in parallel, load raw, gate, build marts, gate, publish, bulletins.
 
 Thin by design: each task calls the function `make run` calls (pipeline.night). The run for the interval
 starting on day D at 02:30 Asia/Shanghai processes delivery date D once the interval closes, so
@@ -75,18 +75,32 @@ with DAG(
         return night.load_raw(delivery_date(), _settings())
 
     @task
-    def build_marts() -> None:
-        """dbt build: staging, intermediate and marts, with their tests."""
+    def gate_raw() -> list[str]:
+        """Great Expectations on the night's raw batches; blocking failures hold the marts back."""
         from pipeline import night
 
-        night.build_marts(_settings())
+        return night.gate_raw(delivery_date(), _settings())
+
+    @task
+    def build_marts() -> bool:
+        """dbt build: staging, intermediate and marts, with their tests (skipped on a held night)."""
+        from pipeline import night
+
+        return night.build_marts(delivery_date(), _settings())
+
+    @task
+    def gate_marts() -> list[str]:
+        """Great Expectations on the marts built tonight."""
+        from pipeline import night
+
+        return night.gate_marts(delivery_date(), _settings())
 
     @task
     def publish() -> str:
-        """Atomically replace the published marts.duckdb."""
+        """Atomically replace the published marts.duckdb (the last good marts stay on a held night)."""
         from pipeline import night
 
-        return str(night.publish(_settings()))
+        return str(night.publish_night(delivery_date(), _settings()))
 
     @task
     def bulletins() -> list[str]:
@@ -96,4 +110,4 @@ with DAG(
         return [str(p) for p in night.render(delivery_date(), _settings())]
 
     extracted = [extract.override(task_id=f"extract_{name}")(name) for name in SOURCES]
-    extracted >> load_raw() >> build_marts() >> publish() >> bulletins()
+    extracted >> load_raw() >> gate_raw() >> build_marts() >> gate_marts() >> publish() >> bulletins()

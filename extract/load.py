@@ -40,6 +40,7 @@ AUDIT = [
     ("status", "VARCHAR"),
     ("error", "VARCHAR"),
 ]
+HELD = [("source", "VARCHAR"), ("delivery_date", "DATE"), ("reason", "VARCHAR")]
 QUALITY = [
     ("delivery_date", "DATE"),
     ("suite", "VARCHAR"),
@@ -85,7 +86,12 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     for source in SOURCES.values():
         cols = ", ".join(f'"{n}" {t}' for n, t in row_columns(source))
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{source.name} (_delivery_date DATE, {cols}, _loaded_at TIMESTAMP)")
-    for table, columns in (("quarantine", QUARANTINE), ("load_audit", AUDIT), ("quality_results", QUALITY)):
+    for table, columns in (
+        ("quarantine", QUARANTINE),
+        ("load_audit", AUDIT),
+        ("quality_results", QUALITY),
+        ("held_batches", HELD),
+    ):
         cols = ", ".join(f'"{n}" {t}' for n, t in columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols})")
 

@@ -1,9 +1,16 @@
-"""The nightly pipeline, step by step; `make run` and the Airflow DAG call these same functions."""
+"""The nightly pipeline, step by step; `make run` and the Airflow DAG call these same functions.
+
+extract (per source) → load raw → raw gate → dbt build → marts gate → publish → bulletins.
+A failed blocking expectation holds the night's marts back: the last good ones stay published, with
+tonight's load_audit and quality_results beside them, and a held raw batch stays out of every later build
+until its date is delivered again and re-run.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +25,7 @@ from pipeline.lock import writer_lock
 
 log = logging.getLogger(__name__)
 DBT_DIR = ROOT / "dbt_project"
+ALWAYS_PUBLISHED = ("load_audit", "quality_results")
 
 
 class NightFailed(RuntimeError):
@@ -36,6 +44,42 @@ def load_raw(day: date, settings: Settings) -> dict[str, int]:
     """Replace the date's partition of every raw table with what was staged, in one transaction."""
     with writer_lock(settings.warehouse), duckdb.connect(str(settings.build_db)) as con:
         return load_date(con, settings.warehouse, day)
+
+
+def gate_raw(day: date, settings: Settings) -> list[str]:
+    """Great Expectations on the night's raw batches; returns the blocking failures (held batches)."""
+    from quality.gates import check_raw
+
+    with writer_lock(settings.warehouse):
+        check_raw(day, settings)
+    return held_reasons(day, settings)
+
+
+def check_marts(day: date, settings: Settings) -> list[str]:
+    """Great Expectations on the marts as built; returns their blocking failures."""
+    from quality.gates import check_marts as run_checks
+
+    with writer_lock(settings.warehouse):
+        outcomes = run_checks(day, settings)
+    return [
+        f"{o.suite}：{o.expectation}（{o.observed}）" for o in outcomes if o.severity == "blocking" and not o.success
+    ]
+
+
+def gate_marts(day: date, settings: Settings) -> list[str]:
+    """The gate after dbt, unless the raw gate held the night (then no marts were built)."""
+    return [] if held_reasons(day, settings) else check_marts(day, settings)
+
+
+def held_reasons(day: date, settings: Settings) -> list[str]:
+    """Why the night's marts are held: its failed blocking expectations, in Chinese."""
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT suite, expectation, observed FROM raw.quality_results WHERE delivery_date = ? "
+            "AND severity = 'blocking' AND NOT success ORDER BY suite, expectation",
+            [day],
+        ).fetchall()
+    return [f"{suite}：{expectation}（{observed}）" for suite, expectation, observed in rows]
 
 
 def dbt(args: Sequence[str], settings: Settings) -> None:
@@ -75,10 +119,14 @@ def _release_duckdb() -> None:
             DuckDBConnectionManager._ENV = None
 
 
-def build_marts(settings: Settings) -> None:
-    """Build and test every model on the build database."""
+def build_marts(day: date, settings: Settings) -> bool:
+    """Build and test every model, unless the raw gate held the night; True when built."""
+    if held_reasons(day, settings):
+        log.warning("%s 的原始数据未通过阻断性检查，本夜不构建数据集市", day)
+        return False
     with writer_lock(settings.warehouse):
         dbt(["build"], settings)
+    return True
 
 
 def _literal(text: str) -> str:
@@ -86,27 +134,54 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(settings: Settings) -> Path:
-    """Copy the marts into a new file, then atomically replace marts.duckdb with it."""
+def _copy_relations(con: duckdb.DuckDBPyConnection, database: str, schema: str, names: set[str] | None) -> None:
+    """Copy tables and views of database.schema (all, or those named) into main, with their comments."""
+    relations = con.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+        "UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
+        "ORDER BY 1",
+        [database, schema, database, schema],
+    ).fetchall()
+    for name, comment in relations:
+        if names is not None and name not in names:
+            continue
+        con.execute(f'CREATE TABLE main."{name}" AS SELECT * FROM {database}.{schema}."{name}"')
+        if comment:
+            con.execute(f'COMMENT ON TABLE main."{name}" IS {_literal(comment)}')
+        for column, text in con.execute(
+            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
+            "AND table_name = ? AND comment IS NOT NULL",
+            [database, schema, name],
+        ).fetchall():
+            con.execute(f'COMMENT ON COLUMN main."{name}"."{column}" IS {_literal(text)}')
+
+
+def publish(settings: Settings, hold: bool = False) -> Path:
+    """Write the marts into a new file, then atomically replace marts.duckdb with it.
+
+    When held, the file keeps the last good marts and takes tonight's load_audit and quality_results.
+    """
     target = settings.marts_db
     tmp = settings.warehouse / f".marts.{os.getpid()}.duckdb.tmp"
     tmp.unlink(missing_ok=True)
+    held = hold
     with writer_lock(settings.warehouse):
         with duckdb.connect(str(tmp)) as con:
-            con.execute(f"ATTACH '{settings.build_db}' AS build (READ_ONLY)")
-            tables = con.execute(
-                "SELECT table_name, comment FROM duckdb_tables() "
-                "WHERE database_name = 'build' AND schema_name = 'marts' ORDER BY table_name"
-            ).fetchall()
-            for table, comment in tables:
-                con.execute(f'CREATE TABLE main."{table}" AS SELECT * FROM build.marts."{table}"')
-                if comment:
-                    con.execute(f'COMMENT ON TABLE main."{table}" IS {_literal(comment)}')
-            for table, column, comment in con.execute(
-                "SELECT table_name, column_name, comment FROM duckdb_columns() "
-                "WHERE database_name = 'build' AND schema_name = 'marts' AND comment IS NOT NULL"
-            ).fetchall():
-                con.execute(f'COMMENT ON COLUMN main."{table}"."{column}" IS {_literal(comment)}')
+            con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
+            if held and target.exists():
+                con.execute(f"ATTACH {_literal(str(target))} AS previous (READ_ONLY)")
+                kept = {
+                    n
+                    for (n,) in con.execute(
+                        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'"
+                    ).fetchall()
+                }
+                _copy_relations(con, "previous", "main", kept - set(ALWAYS_PUBLISHED))
+                con.execute("DETACH previous")
+            if held:
+                _copy_relations(con, "build", "marts", set(ALWAYS_PUBLISHED))
+            else:
+                _copy_relations(con, "build", "marts", None)
             con.execute("DETACH build")
             con.execute("CHECKPOINT")
         fd = os.open(tmp, os.O_RDONLY)
@@ -119,10 +194,13 @@ def publish(settings: Settings) -> Path:
     return target
 
 
+def publish_night(day: date, settings: Settings) -> Path:
+    """Publish the night: its marts, or, if any blocking gate failed, the last good ones."""
+    return publish(settings, hold=bool(held_reasons(day, settings)))
+
+
 def docs(settings: Settings) -> Path:
     """The data dictionary: dbt docs as one self-contained page under the reports folder."""
-    import shutil
-
     if not settings.build_db.exists():
         raise NightFailed("仓库尚未构建，请先运行 make demo 或 make run")
     with writer_lock(settings.warehouse):
@@ -140,15 +218,23 @@ def render(day: date, settings: Settings) -> list[Path]:
     return render_due(day, settings)
 
 
+def ingest(day: date, settings: Settings) -> dict[str, int]:
+    """Extract every source, load raw and pass the raw gate for one date."""
+    for name in SOURCES:
+        extract_source(name, day, settings)
+    counts = load_raw(day, settings)
+    gate_raw(day, settings)
+    return counts
+
+
 def run_night(day: date, settings: Settings) -> list[Path]:
     """The whole night for one delivery date."""
     settings.prepare()
     with writer_lock(settings.warehouse):
-        for name in SOURCES:
-            extract_source(name, day, settings)
-        load_raw(day, settings)
-        build_marts(settings)
-        publish(settings)
+        ingest(day, settings)
+        build_marts(day, settings)
+        gate_marts(day, settings)
+        publish_night(day, settings)
     return render(day, settings)
 
 
@@ -159,21 +245,22 @@ def dates(start: date, end: date) -> list[date]:
 def backfill(start: date, end: date, settings: Settings, progress: Callable[[str], None] = log.info) -> list[Path]:
     """Every night of a range in order, then every bulletin the range makes due.
 
-    Each night's deliveries are extracted and loaded in order; the marts, which are a function of the
-    loaded partitions alone, are then built and published once, so the result equals running the
-    nights one by one.
+    Each night's deliveries are extracted, loaded and gated in order; the marts, a function of the loaded
+    partitions that passed their gates, are then built, gated and published once: the same warehouse as
+    running the nights one by one. (Where the last night's raw gate failed, a night run holds the previous
+    marts; a backfill publishes the build, which leaves the held batch out all the same.)
     """
     settings.prepare()
     days = dates(start, end)
     with writer_lock(settings.warehouse):
         for i, day in enumerate(days, start=1):
-            for name in SOURCES:
-                extract_source(name, day, settings)
-            counts = load_raw(day, settings)
-            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+            counts = ingest(day, settings)
+            held = held_reasons(day, settings)
+            note = f"；阻断：{'；'.join(held)}" if held else ""
+            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()) + note)
         progress("构建数据集市（dbt build）……")
-        build_marts(settings)
-        publish(settings)
+        dbt(["build"], settings)
+        publish(settings, hold=bool(check_marts(end, settings)))
     progress("生成简报……")
     from reports.render import render_due
 

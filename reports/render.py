@@ -275,16 +275,26 @@ def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any
                 f"{a['file_name']}：交付{a['rows_delivered']}行，装载{a['rows_loaded']}行，"
                 f"隔离{a['rows_quarantined']}行" + (f"。{a['error']}" if a["error"] else "")
             )
+    failures = _rows(
+        con,
+        "SELECT delivery_date, suite, expectation, observed, severity FROM quality_results "
+        "WHERE delivery_date BETWEEN ? AND ? AND NOT success ORDER BY delivery_date, severity, suite, expectation",
+        span,
+    )
     quality_notes = [
-        f"{r['delivery_date']} {r['suite']}：{r['expectation']}"
-        f"（{'阻断' if r['severity'] == 'blocking' else '警告'}），观测值 {r['observed']}"
-        for r in _rows(
-            con,
-            "SELECT * FROM quality_results WHERE delivery_date BETWEEN ? AND ? AND NOT success "
-            "ORDER BY delivery_date, suite, expectation",
-            span,
-        )
+        f"{r['delivery_date']} {r['suite']}：{r['expectation']}（警告），观测值 {r['observed']}"
+        for r in failures
+        if r["severity"] != "blocking"
     ]
+    blocking = [r for r in failures if r["severity"] == "blocking"]
+    held = None
+    if blocking:
+        nights = "、".join(sorted({r["delivery_date"].isoformat() for r in blocking}))
+        reasons = "；".join(f"{r['suite']}：{r['expectation']}（{r['observed']}）" for r in blocking)
+        held = (
+            f"{nights} 的数据未通过阻断性质量检查，当夜数据集市未更新，沿用此前最近一次成功发布的集市"
+            f"（截至 {as_of or '无'}），受影响批次暂不计入统计，待重新交付后重跑。原因：{reasons}"
+        )
     return {
         "cards": cards,
         "comparison_note": "环比为与上一期相比" + ("；同比为与上年同期相比" if ago else "") + "。",
@@ -296,7 +306,7 @@ def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any
         "new_names": new_names,
         "completeness": completeness,
         "quality_notes": quality_notes,
-        "held": None,
+        "held": held,
     }
 
 

@@ -41,8 +41,10 @@ def test_dag_imports_and_wiring() -> None:
         f"extract_{s}" for s in ("registrations", "icp_filings", "complaints", "keyword_hits", "dispositions")
     }
     assert dag.get_task("load_raw").upstream_task_ids == extracts
-    assert dag.get_task("build_marts").upstream_task_ids == {"load_raw"}
-    assert dag.get_task("publish").upstream_task_ids == {"build_marts"}
+    assert dag.get_task("gate_raw").upstream_task_ids == {"load_raw"}
+    assert dag.get_task("build_marts").upstream_task_ids == {"gate_raw"}
+    assert dag.get_task("gate_marts").upstream_task_ids == {"build_marts"}
+    assert dag.get_task("publish").upstream_task_ids == {"gate_marts"}
     assert dag.get_task("bulletins").upstream_task_ids == {"publish"}
     assert str(dag.timezone) in ("Asia/Shanghai", "Timezone('Asia/Shanghai')")
     assert dag.max_active_runs == 1

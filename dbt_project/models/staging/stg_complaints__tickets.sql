@@ -7,6 +7,7 @@ with ranked as (
             order by _delivery_date, _file, _row_number
         ) as rn
     from {{ source('raw', 'complaints') }} as c
+    where {{ not_held('complaints', 'c') }}
 )
 
 select

@@ -8,4 +8,5 @@ select distinct
     fine_amount,
     note,
     _delivery_date as delivery_date
-from {{ source('raw', 'dispositions') }}
+from {{ source('raw', 'dispositions') }} as d
+where {{ not_held('dispositions', 'd') }}

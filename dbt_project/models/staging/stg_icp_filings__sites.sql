@@ -7,6 +7,7 @@ with ranked as (
             order by _delivery_date desc, _file desc, _row_number desc
         ) as rn
     from {{ source('raw', 'icp_filings') }} as f
+    where {{ not_held('icp_filings', 'f') }}
 )
 
 select

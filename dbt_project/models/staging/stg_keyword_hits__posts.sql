@@ -7,6 +7,7 @@ with ranked as (
             order by _delivery_date, _file, _row_number
         ) as rn
     from {{ source('raw', 'keyword_hits') }} as h
+    where {{ not_held('keyword_hits', 'h') }}
 )
 
 select

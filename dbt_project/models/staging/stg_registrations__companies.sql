@@ -8,6 +8,7 @@ with ranked as (
         ) as rn,
         min(_delivery_date) over (partition by uscc) as first_delivery_date
     from {{ source('raw', 'registrations') }} as r
+    where {{ not_held('registrations', 'r') }}
 )
 
 select

@@ -1,0 +1,144 @@
+"""Run the night's suites through Great Expectations, record the results, hold what must be held.
+
+GX is imported once per call (its import alone takes seconds), its file context lives in the warehouse
+and its Data Docs are written under $REPORTS_DIR/quality/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from pipeline.config import Settings
+from quality.suites import BLOCKING, Suite, mart_suites, raw_suites
+
+log = logging.getLogger(__name__)
+SITE = "quality"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One expectation's result, as recorded in quality_results."""
+
+    delivery_date: date
+    suite: str
+    expectation: str
+    success: bool
+    observed: str
+    severity: str
+
+
+def _observed(result: Any) -> str:
+    r = result.result or {}
+    if "observed_value" in r:
+        return str(r["observed_value"])
+    if "unexpected_count" in r:
+        total = r.get("element_count", 0)
+        sample = r.get("partial_unexpected_list") or []
+        text = f"{r['unexpected_count']}/{total}行不符"
+        return text + (f"，例如 {', '.join(map(str, sample[:3]))}" if sample else "")
+    return "" if result.success else "检查未能执行"
+
+
+def run_suites(suites: list[Suite], day: date, settings: Settings) -> list[Outcome]:
+    """Validate each suite's frame with GX, update the Data Docs, return one outcome per expectation."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
+
+    context = gx.get_context(mode="file", project_root_dir=str(settings.warehouse))
+    context.variables.progress_bars = {"globally": False}
+    if SITE not in {s["site_name"] for s in context.get_docs_sites_urls()}:
+        context.add_data_docs_site(
+            SITE,
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(settings.reports / "quality"),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    source = context.data_sources.add_or_update_pandas("night")
+    outcomes: list[Outcome] = []
+    identifiers: list[ValidationResultIdentifier] = []
+    for suite in suites:
+        if not suite.checks:
+            continue
+        asset = source.add_dataframe_asset(suite.name)
+        batch_definition = asset.add_batch_definition_whole_dataframe("night")
+        gx_suite = gx.ExpectationSuite(name=suite.name)
+        for check in suite.checks:
+            expectation = getattr(gx.expectations, check.kind)(
+                **check.kwargs, meta={"severity": check.severity, "label": check.label}
+            )
+            gx_suite.add_expectation(expectation)
+        gx_suite = context.suites.add_or_update(gx_suite)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
+        )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(name=suite.name, validation_definitions=[definition], result_format="SUMMARY")
+        )
+        run = checkpoint.run(
+            batch_parameters={"dataframe": suite.frame},
+            run_id=gx.RunIdentifier(run_name=f"{day.isoformat()}-{suite.name}"),
+        )
+        for identifier, validation in run.run_results.items():
+            identifiers.append(identifier)
+            for result in validation.results:
+                meta = result.expectation_config.meta
+                outcomes.append(
+                    Outcome(day, suite.name, meta["label"], bool(result.success), _observed(result), meta["severity"])
+                )
+    context.build_data_docs(site_names=[SITE], resource_identifiers=identifiers)
+    return outcomes
+
+
+def record(con: duckdb.DuckDBPyConnection, day: date, prefixes: tuple[str, ...], outcomes: list[Outcome]) -> None:
+    """Replace the night's results of these suites; hold the raw batches whose blocking checks failed."""
+    like = " OR ".join("suite LIKE ?" for _ in prefixes)
+    con.execute("BEGIN TRANSACTION")
+    con.execute(
+        f"DELETE FROM raw.quality_results WHERE delivery_date = ? AND ({like})", [day, *(f"{p}.%" for p in prefixes)]
+    )
+    for o in outcomes:
+        con.execute(
+            "INSERT INTO raw.quality_results VALUES (?, ?, ?, ?, ?, ?)",
+            [o.delivery_date, o.suite, o.expectation, o.success, o.observed, o.severity],
+        )
+    if "raw" in prefixes:
+        con.execute("DELETE FROM raw.held_batches WHERE delivery_date = ?", [day])
+        held: dict[str, list[str]] = {}
+        for o in outcomes:
+            if o.severity == BLOCKING and not o.success:
+                held.setdefault(o.suite.split(".", 1)[1], []).append(f"{o.expectation}（{o.observed}）")
+        for source, reasons in held.items():
+            con.execute("INSERT INTO raw.held_batches VALUES (?, ?, ?)", [source, day, "；".join(reasons)])
+    con.execute("COMMIT")
+
+
+def check_raw(day: date, settings: Settings) -> list[Outcome]:
+    """The gate between extract and dbt: every raw batch of the night."""
+    with duckdb.connect(str(settings.build_db)) as con:
+        suites = raw_suites(con, day)
+    outcomes = run_suites(suites, day, settings)
+    with duckdb.connect(str(settings.build_db)) as con:
+        record(con, day, ("delivery", "raw", "codes"), outcomes)
+    return outcomes
+
+
+def check_marts(day: date, settings: Settings) -> list[Outcome]:
+    """The gate after dbt: the marts as built tonight."""
+    with duckdb.connect(str(settings.build_db)) as con:
+        suites = mart_suites(con, day)
+    outcomes = run_suites(suites, day, settings)
+    with duckdb.connect(str(settings.build_db)) as con:
+        record(con, day, ("marts", "personal"), outcomes)
+    return outcomes
