@@ -169,8 +169,8 @@ def _chart(fig: go.Figure) -> str:
     )
 
 
-def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
-    """Everything a bulletin shows, from the published marts."""
+def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
+    """The figures, warnings, entities and charts of a bulletin, from the published marts."""
     span = [p.start, p.end]
     now = headline(con, p)
     prev = headline(con, p.previous()) if _has_data(con, p.previous()) else None
@@ -256,6 +256,22 @@ def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any
         ORDER BY l.issued_date, e.entity_name""",
         span,
     )
+    return {
+        "cards": cards,
+        "comparison_note": "环比为与上一期相比" + ("；同比为与上年同期相比" if ago else "") + "。",
+        "new_warnings": new_warnings,
+        "top_entities": top,
+        "trend_chart": trend_chart,
+        "category_chart": _chart(category_fig),
+        "region_chart": _chart(region_fig),
+        "new_names": new_names,
+        "as_of": as_of,
+    }
+
+
+def completeness_context(con: duckdb.DuckDBPyConnection, p: Period, as_of: date | None) -> dict[str, Any]:
+    """Data completeness: deliveries, quarantine, quality gates and what they held back."""
+    span = [p.start, p.end]
     audit_filter = "" if p.kind == "daily" else "AND (status <> 'loaded' OR rows_quarantined > 0)"
     completeness = _rows(
         con,
@@ -295,19 +311,19 @@ def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any
             f"{nights} 的数据未通过阻断性质量检查，当夜数据集市未更新，沿用此前最近一次成功发布的集市"
             f"（截至 {as_of or '无'}），受影响批次暂不计入统计，待重新交付后重跑。原因：{reasons}"
         )
-    return {
-        "cards": cards,
-        "comparison_note": "环比为与上一期相比" + ("；同比为与上年同期相比" if ago else "") + "。",
-        "new_warnings": new_warnings,
-        "top_entities": top,
-        "trend_chart": trend_chart,
-        "category_chart": _chart(category_fig),
-        "region_chart": _chart(region_fig),
-        "new_names": new_names,
-        "completeness": completeness,
-        "quality_notes": quality_notes,
-        "held": held,
-    }
+    return {"completeness": completeness, "quality_notes": quality_notes, "held": held}
+
+
+MARTS = {"entities", "complaints", "keyword_hits", "icp_sites", "leads", "suspect_entities", "daily_region_stats"}
+
+
+def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
+    """Everything a bulletin shows. Before any marts were published, only data completeness."""
+    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    figures: dict[str, Any] = {"cards": [], "comparison_note": "尚无已发布的数据集市。", "as_of": None}
+    if tables >= MARTS:
+        figures = figures_context(con, p)
+    return figures | completeness_context(con, p, figures["as_of"])
 
 
 def render_bulletin(p: Period, settings: Settings) -> Path:
