@@ -153,7 +153,8 @@ def _change(now: int, before: int | None, word: str) -> tuple[str, str]:
     return f"{word}{'+' if pct > 0 else ''}{pct:.1f}%", direction
 
 
-def _chart(fig: go.Figure) -> str:
+def _chart(fig: go.Figure, div_id: str) -> str:
+    """A figure as an HTML fragment; the page carries plotly.js once, ids are stable across re-runs."""
     fig.update_layout(
         margin={"l": 40, "r": 10, "t": 30, "b": 40},
         height=320,
@@ -164,7 +165,7 @@ def _chart(fig: go.Figure) -> str:
         full_html=False,
         include_plotlyjs=False,
         config={"displayModeBar": False, "responsive": True},
-        div_id=None,
+        div_id=div_id,
         default_width="100%",
     )
 
@@ -245,7 +246,7 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
             trend_fig.add_scatter(
                 x=[r["day"].isoformat() for r in trend], y=[r[key] for r in trend], mode="lines+markers", name=name
             )
-        trend_chart = _chart(trend_fig)
+        trend_chart = _chart(trend_fig, "chart-trend")
     new_names = _rows(
         con,
         """
@@ -262,8 +263,8 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
         "new_warnings": new_warnings,
         "top_entities": top,
         "trend_chart": trend_chart,
-        "category_chart": _chart(category_fig),
-        "region_chart": _chart(region_fig),
+        "category_chart": _chart(category_fig, "chart-categories"),
+        "region_chart": _chart(region_fig, "chart-regions"),
         "new_names": new_names,
         "as_of": as_of,
     }
