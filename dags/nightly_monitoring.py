@@ -79,7 +79,7 @@ with DAG(
         """Great Expectations on the night's raw batches; blocking failures hold the marts back."""
         from pipeline import night
 
-        return night.gate_raw(delivery_date(), _settings())
+        return night.gate_night(delivery_date(), _settings())
 
     @task
     def build_marts() -> bool:

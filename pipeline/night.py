@@ -227,11 +227,36 @@ def ingest(day: date, settings: Settings) -> dict[str, int]:
     return counts
 
 
+def gate_night(day: date, settings: Settings) -> list[str]:
+    """The raw gate of a night, then of the nights after it that were loaded before it."""
+    held = gate_raw(day, settings)
+    regate_later(day, settings)
+    return held
+
+
+def regate_later(day: date, settings: Settings) -> list[date]:
+    """Run the raw gate again for nights after `day` that were loaded before it: their checks against
+    earlier nights (re-delivered ids, volume history) must see it, whatever order the nights ran in."""
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        later = [
+            d
+            for (d,) in con.execute(
+                "SELECT DISTINCT delivery_date FROM raw.load_audit WHERE delivery_date > ? ORDER BY 1", [day]
+            ).fetchall()
+        ]
+    for night in later:
+        gate_raw(night, settings)
+    return later
+
+
 def run_night(day: date, settings: Settings) -> list[Path]:
     """The whole night for one delivery date."""
     settings.prepare()
     with writer_lock(settings.warehouse):
-        ingest(day, settings)
+        for name in SOURCES:
+            extract_source(name, day, settings)
+        load_raw(day, settings)
+        gate_night(day, settings)
         build_marts(day, settings)
         gate_marts(day, settings)
         publish_night(day, settings)
@@ -258,6 +283,7 @@ def backfill(start: date, end: date, settings: Settings, progress: Callable[[str
             held = held_reasons(day, settings)
             note = f"；阻断：{'；'.join(held)}" if held else ""
             progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()) + note)
+        regate_later(end, settings)
         progress("构建数据集市（dbt build）……")
         dbt(["build"], settings)
         publish(settings, hold=bool(check_marts(end, settings)))

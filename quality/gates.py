@@ -34,10 +34,14 @@ class Outcome:
 
 
 def _observed(result: Any) -> str:
+    """What the check saw. A row-level check that passed says only that, so that the record depends on
+    the night's data alone (not on how many rows other nights let tonight's marts hold)."""
     r = result.result or {}
     if "observed_value" in r:
         return str(r["observed_value"])
     if "unexpected_count" in r:
+        if result.success and not r["unexpected_count"]:
+            return "全部符合"
         total = r.get("element_count", 0)
         sample = r.get("partial_unexpected_list") or []
         text = f"{r['unexpected_count']}/{total}行不符"

@@ -277,8 +277,12 @@ def mart_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
         frame = _frame(con, f"SELECT * FROM marts.{table} WHERE {where}", [day])
         text = [
             c
-            for c in frame.columns
-            if c not in LINKS and (frame[c].dtype == object or str(frame[c].dtype).startswith("str"))
+            for (c,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' AND table_name = ? "
+                "AND data_type = 'VARCHAR' ORDER BY column_index",
+                [table],
+            ).fetchall()
+            if c not in LINKS
         ]
         checks = [
             Check("ExpectColumnValuesToNotMatchRegex", f"{c}不含手机号码", BLOCKING, {"column": c, "regex": MOBILE})

@@ -1,59 +1,60 @@
--- Each ticket resolved to an entity: by USCC, else unique normalised name, else domain through
--- ICP filings, else a name-only entity. A name shared by several registrations is left unresolved.
+-- Each ticket resolved to an entity: by its USCC; else by its name (int_names_resolved); else by the site
+-- it names through ICP filings; else it joins a related-company cluster, or becomes a name-only entity,
+-- or stays unresolved when it fits several unrelated entities. resolution_method records how.
 with tickets as (
-    select * from {{ ref('stg_complaints__tickets') }}
-),
-
-names as (
-    select name_norm, min(uscc) as uscc, count(*) as n_entities
-    from {{ ref('stg_registrations__companies') }}
-    group by name_norm
-),
-
-sites as (
-    select domain, min(sponsor_uscc) as uscc, count(distinct sponsor_uscc) as n_entities
-    from {{ ref('stg_icp_filings__sites') }}
-    where sponsor_uscc is not null
-    group by domain
+    select t.*, coalesce(t.target_host, {{ host_in_text('t.target_name') }}) as host
+    from {{ ref('stg_complaints__tickets') }} as t
 ),
 
 matched as (
     select
         t.*,
+        n.core as target_core,
         case
             when t.target_uscc is not null then t.target_uscc
-            when n.n_entities = 1 then n.uscc
-            when s.n_entities = 1 then s.uscc
+            when n.uscc is not null then n.uscc
+            when h.uscc is not null then h.uscc
         end as uscc,
         case
             when t.target_uscc is not null then 'uscc'
-            when n.n_entities = 1 then 'name'
-            when s.n_entities = 1 then 'domain'
-            when n.n_entities > 1 or s.n_entities > 1 then 'ambiguous'
-            else 'name_only'
-        end as resolution_method
+            when n.uscc is not null then n.resolution_method
+            when h.uscc is not null then h.resolution_method
+            when n.cluster_id is not null then n.resolution_method
+            when h.cluster_id is not null then h.resolution_method
+            when n.resolution_method = 'ambiguous' or h.resolution_method = 'ambiguous' then 'ambiguous'
+            when n.name_only_id is not null then 'name_only'
+            else 'unresolved'
+        end as resolution_method,
+        coalesce(n.cluster_id, h.cluster_id) as candidate_cluster,
+        n.name_only_id
     from tickets as t
-    left join names as n on t.target_name_norm = n.name_norm
-    left join sites as s on t.target_host = s.domain
+    left join {{ ref('int_names_resolved') }} as n on t.target_name_norm = n.name_norm
+    left join {{ ref('int_hosts_resolved') }} as h on t.host = h.host
 )
 
 select
-    ticket_id,
-    received_at,
-    received_date,
-    kind,
-    target_name,
-    target_name_norm,
-    target_host,
-    description,
-    amount,
-    complainant_region,
-    channel,
-    delivery_date,
-    uscc,
+    m.ticket_id,
+    m.received_at,
+    m.received_date,
+    m.kind,
+    m.target_name,
+    m.target_name_norm,
+    m.target_core,
+    m.host as target_host,
+    m.description,
+    m.amount,
+    m.complainant_region,
+    m.channel,
+    m.delivery_date,
+    m.uscc,
     case
-        when uscc is not null then uscc
-        when resolution_method = 'name_only' then {{ name_entity_id('target_name_norm') }}
+        when m.uscc is not null then m.uscc
+        when m.resolution_method = 'name_only' then m.name_only_id
     end as entity_id,
-    resolution_method
-from matched
+    case
+        when m.uscc is not null then k.cluster_id
+        when m.resolution_method = 'cluster' then m.candidate_cluster
+    end as cluster_id,
+    m.resolution_method
+from matched as m
+left join {{ ref('int_entities_clustered') }} as k on m.uscc = k.entity_id

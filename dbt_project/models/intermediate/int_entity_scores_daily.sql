@@ -7,19 +7,21 @@ with nights as (
 ),
 
 complaints as (
-    select c.entity_id, c.ticket_id, c.delivery_date, c.kind, coalesce(c.amount, 0) as amount,
+    select m.entity_id, c.ticket_id, c.delivery_date, c.kind, coalesce(c.amount, 0) as amount,
         case when exists (
             select 1 from {{ ref('int_text_signals_matched') }} as s
             where s.record_type = 'complaint' and s.record_id = c.ticket_id
         ) then 1 else 0 end as cites_terms
     from {{ ref('int_complaints_resolved') }} as c
-    where c.entity_id is not null
+    inner join {{ ref('int_record_entities_mapped') }} as m
+        on m.record_type = 'complaint' and m.record_id = c.ticket_id
 ),
 
 hits as (
-    select entity_id, hit_id, delivery_date, platform, reads + shares as reach
-    from {{ ref('int_keyword_hits_resolved') }}
-    where entity_id is not null
+    select m.entity_id, h.hit_id, h.delivery_date, h.platform, h.reads + h.shares as reach
+    from {{ ref('int_keyword_hits_resolved') }} as h
+    inner join {{ ref('int_record_entities_mapped') }} as m
+        on m.record_type = 'post' and m.record_id = h.hit_id
 ),
 
 signals as (

@@ -1,61 +1,54 @@
--- Each hit resolved to an entity: by the URL host through ICP filings, else the named entity
--- (unique normalised name), else a name-only entity for the named platform; else unresolved.
+-- Each hit resolved to an entity: by the URL's host through ICP filings, else by the entity it names
+-- (int_names_resolved); else a related-company cluster, a name-only entity, or unresolved.
 with hits as (
     select * from {{ ref('stg_keyword_hits__posts') }}
 ),
 
-names as (
-    select name_norm, min(uscc) as uscc, count(*) as n_entities
-    from {{ ref('stg_registrations__companies') }}
-    group by name_norm
-),
-
-sites as (
-    select domain, min(sponsor_uscc) as uscc, count(distinct sponsor_uscc) as n_entities
-    from {{ ref('stg_icp_filings__sites') }}
-    where sponsor_uscc is not null
-    group by domain
-),
-
 matched as (
     select
-        h.*,
+        p.*,
+        coalesce(h.uscc, n.uscc) as uscc,
         case
-            when s.n_entities = 1 then s.uscc
-            when n.n_entities = 1 then n.uscc
-        end as uscc,
-        case
-            when s.n_entities = 1 then 'domain'
-            when n.n_entities = 1 then 'name'
-            when n.n_entities > 1 or s.n_entities > 1 then 'ambiguous'
-            when h.mentioned_name_norm is not null then 'name_only'
+            when h.uscc is not null then h.resolution_method
+            when n.uscc is not null then n.resolution_method
+            when h.cluster_id is not null then h.resolution_method
+            when n.cluster_id is not null then n.resolution_method
+            when h.resolution_method = 'ambiguous' or n.resolution_method = 'ambiguous' then 'ambiguous'
+            when n.name_only_id is not null then 'name_only'
             else 'unresolved'
-        end as resolution_method
-    from hits as h
-    left join sites as s on h.url_host = s.domain
-    left join names as n on h.mentioned_name_norm = n.name_norm
+        end as resolution_method,
+        coalesce(h.cluster_id, n.cluster_id) as candidate_cluster,
+        n.name_only_id
+    from hits as p
+    left join {{ ref('int_hosts_resolved') }} as h on p.url_host = h.host
+    left join {{ ref('int_names_resolved') }} as n on p.mentioned_name_norm = n.name_norm
 )
 
 select
-    hit_id,
-    captured_at,
-    captured_date,
-    platform,
-    url,
-    url_host,
-    title,
-    content,
-    keyword,
-    account,
-    mentioned_name,
-    server_ip,
-    reads,
-    shares,
-    delivery_date,
-    uscc,
+    m.hit_id,
+    m.captured_at,
+    m.captured_date,
+    m.platform,
+    m.url,
+    m.url_host,
+    m.title,
+    m.content,
+    m.keyword,
+    m.account,
+    m.mentioned_name,
+    m.server_ip,
+    m.reads,
+    m.shares,
+    m.delivery_date,
+    m.uscc,
     case
-        when uscc is not null then uscc
-        when resolution_method = 'name_only' then {{ name_entity_id('mentioned_name_norm') }}
+        when m.uscc is not null then m.uscc
+        when m.resolution_method = 'name_only' then m.name_only_id
     end as entity_id,
-    resolution_method
-from matched
+    case
+        when m.uscc is not null then k.cluster_id
+        when m.resolution_method = 'cluster' then m.candidate_cluster
+    end as cluster_id,
+    m.resolution_method
+from matched as m
+left join {{ ref('int_entities_clustered') }} as k on m.uscc = k.entity_id

@@ -26,9 +26,12 @@ unregistered as (
     group by entity_id
 )
 
-select entity_id, uscc, entity_name, region_code, entity_kind, established_date, legal_rep,
-    entity_type, status, first_seen_date
-from registered
+select g.entity_id, g.uscc, g.entity_name, g.region_code, g.entity_kind, g.established_date, g.legal_rep,
+    g.entity_type, g.status, g.first_seen_date, cast(k.cluster_id as varchar) as cluster_id,
+    cast(k.cluster_size as integer) as cluster_size
+from registered as g
+left join {{ ref('int_entities_clustered') }} as k on g.entity_id = k.entity_id
 union all
-select entity_id, uscc, entity_name, region_code, entity_kind, null, null, null, null, first_seen_date
+select entity_id, uscc, entity_name, region_code, entity_kind, null, null, null, null, first_seen_date,
+    cast(null as varchar), cast(null as integer)
 from unregistered

@@ -1,8 +1,22 @@
 -- One row per entity per as-of date with any risk signal: scores, three-colour warning and evidence.
-with scores as (
-    select s.*, e.uscc, e.entity_name, e.region_code, e.established_date
+with relation_kinds as (
+    select entity_id, {{ dbt.listagg('attribute_zh', "'、'", 'order by attribute_zh') }} as shared_attributes
+    from (
+        select distinct entity_a as entity_id, shared_attribute_zh as attribute_zh from {{ ref('entity_relations') }}
+        where strength = 'strong'
+        union
+        select distinct entity_b, shared_attribute_zh from {{ ref('entity_relations') }}
+        where strength = 'strong'
+    ) as r
+    group by entity_id
+),
+
+scores as (
+    select s.*, e.uscc, e.entity_name, e.region_code, e.established_date,
+        coalesce(e.cluster_size, 1) as cluster_size, e.cluster_id, k.shared_attributes
     from {{ ref('int_entity_scores_daily') }} as s
     inner join {{ ref('entities') }} as e on s.entity_id = e.entity_id
+    left join relation_kinds as k on s.entity_id = k.entity_id
 ),
 
 weights as (
@@ -29,7 +43,7 @@ scored as (
             w.w_features * a.score_features + w.w_spread * a.score_spread
             + w.w_complaints * a.score_complaints
             + w.w_deception * least(100, a.score_deception + 20 * a.newly_registered)
-            + w.w_harm * a.score_harm, 1) as risk_score
+            + w.w_harm * least(100, a.score_harm + 10 * (a.cluster_size - 1)), 1) as risk_score
     from adjusted as a
     cross join weights as w
 ),
@@ -59,7 +73,7 @@ select
     round(score_spread, 1) as score_spread,
     round(score_complaints, 1) as score_complaints,
     round(score_deception_total, 1) as score_deception,
-    round(score_harm, 1) as score_harm,
+    round(least(100, score_harm + 10 * (cluster_size - 1)), 1) as score_harm,
     level_zh || '（' || cast(risk_score as varchar) || '分）。'
         || '特征点：' || terms_found
         || case when n_legal_forms > 0 then '，涉及' || cast(n_legal_forms as varchar) || '种传销法定形态' else '' end
@@ -75,11 +89,17 @@ select
         || case when amount > 0
             then '；危害度：涉及金额合计' || cast(round(amount / 10000, 2) as varchar) || '万元'
             else '' end
+        || case when cluster_size > 1
+            then '；关联企业：与其他' || cast(cluster_size - 1 as varchar) || '家企业构成关联企业群 ' || cluster_id
+                || '（共用' || shared_attributes || '）'
+            else '' end
         || case when newly_registered = 1
             then '；欺骗性：新设立企业（成立于' || cast(established_date as varchar) || '）'
             else '' end
         || '。' as evidence,
     recommended_action,
+    cluster_id,
+    cluster_size,
     min(case when warning_level in ('red', 'yellow') then as_of_date end)
         over (partition by entity_id order by as_of_date rows between unbounded preceding and current row)
         as first_flagged_date

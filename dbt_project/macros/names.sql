@@ -1,0 +1,55 @@
+{#- Name parsing for entity resolution. The region, organisation-form and industry lists are seeds that
+    statisticians edit; they are turned into regular-expression alternations when the model runs.
+    Special characters are written as one-character classes ([(]) so the same pattern is valid in
+    DuckDB (RE2) and Spark (Java) string literals, with no backslashes. -#}
+
+{% macro seed_alternation(seed_name, column) -%}
+    {%- if execute -%}
+        {%- set rows = run_query(
+            "select " ~ column ~ " from " ~ ref(seed_name) ~ " order by length(" ~ column ~ ") desc, " ~ column) -%}
+        {%- set items = [] -%}
+        {%- for value in rows.columns[0].values() -%}
+            {%- do items.append(value | replace('(', '[(]') | replace(')', '[)]') | replace('.', '[.]')) -%}
+        {%- endfor -%}
+        {{- return(items | join('|')) -}}
+    {%- else -%}
+        {{- return('_') -}}
+    {%- endif -%}
+{%- endmacro %}
+
+{# A normalised name without quotes, leading regions, a bracketed region, organisation forms and suffixes
+   (有限公司, 分公司, 集团, 平台, APP …), or a trailing region: what people call the organisation. #}
+{% macro name_core(norm) -%}
+    {%- set regions = seed_alternation('region_names', 'region_name') -%}
+    {%- set forms = seed_alternation('org_forms', 'form') -%}
+    {%- set stripped -%}
+        regexp_replace(
+            regexp_replace(
+                regexp_replace(
+                    {{ regexp_replace_all(norm, "'[“”\"‘’「」《》]'", "''") }},
+                    '^(?:{{ regions }})+', ''),
+                '[(](?:{{ regions }})[)]', ''),
+            '(?:{{ forms }})+$', '')
+    {%- endset -%}
+    coalesce(nullif(regexp_extract({{ stripped }}, '^(.{2,}?)(?:{{ regions }})$', 1), ''), {{ stripped }})
+{%- endmacro %}
+
+{# The region a name carries: at its start, in brackets, or before 分公司 at its end. #}
+{% macro name_region(norm) -%}
+    {%- set regions = seed_alternation('region_names', 'region_name') -%}
+    coalesce(
+        nullif(regexp_extract({{ norm }}, '^({{ regions }})', 1), ''),
+        nullif(regexp_extract({{ norm }}, '[(]({{ regions }})[)]', 1), ''),
+        nullif(regexp_extract({{ norm }}, '({{ regions }})分公司$', 1), ''))
+{%- endmacro %}
+
+{# The trade name (字号): the core without its industry words. #}
+{% macro trade_name(core) -%}
+    {%- set industries = seed_alternation('industry_terms', 'term') -%}
+    regexp_replace({{ core }}, '(?:{{ industries }})+$', '')
+{%- endmacro %}
+
+{# A domain written inside a name (www.example.com网站), lower case, without www. #}
+{% macro host_in_text(expr) -%}
+    nullif(regexp_replace(regexp_extract(lower({{ expr }}), '([a-z0-9-]+[.])+[a-z]{2,}', 0), '^www[.]', ''), '')
+{%- endmacro %}

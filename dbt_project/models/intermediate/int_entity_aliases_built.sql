@@ -1,0 +1,38 @@
+-- depends_on: {{ ref('region_names') }}, {{ ref('org_forms') }}, {{ ref('industry_terms') }}
+-- Every name by which a registered entity can be referred to: its full normalised name, its core
+-- (without region and organisation form), its trade name (字号), and the names of the sites it filed.
+with registered as (
+    select
+        uscc,
+        region_code,
+        name_norm,
+        {{ name_core('name_norm') }} as core
+    from {{ ref('stg_registrations__companies') }}
+),
+
+parsed as (
+    select uscc, region_code, name_norm, core, {{ trade_name('core') }} as trade
+    from registered
+),
+
+sites as (
+    select sponsor_uscc as uscc, {{ name_core(normalize_org_name('site_name')) }} as site_core
+    from {{ ref('stg_icp_filings__sites') }}
+    where sponsor_uscc is not null and site_name is not null
+),
+
+aliases as (
+    select uscc, region_code, name_norm as alias, 'name' as alias_kind from parsed
+    union all
+    select uscc, region_code, core, 'name_core' from parsed where length(core) >= 2
+    union all
+    select uscc, region_code, trade, 'trade_name' from parsed where length(trade) >= 2 and trade <> core
+    union all
+    select s.uscc, p.region_code, s.site_core, 'site_name'
+    from sites as s
+    left join parsed as p on s.uscc = p.uscc
+    where length(s.site_core) >= 2
+)
+
+select distinct uscc, region_code, alias, alias_kind
+from aliases

@@ -1,0 +1,70 @@
+-- depends_on: {{ ref('region_names') }}, {{ ref('org_forms') }}
+-- Every distinct name that complaints and posts use, resolved to one registered entity where exactly one
+-- fits: by full normalised name, else by core name, else by trade name, else by filed site name; a region
+-- written in the name must agree with the entity's registered region. Where several fit and they all
+-- belong to one related-company cluster, the name attaches to that cluster; otherwise it stays unresolved.
+-- A name that fits none is a name-only entity, keyed by its core so that its variants accumulate.
+with names as (
+    select distinct target_name_norm as name_norm from {{ ref('stg_complaints__tickets') }}
+    where target_name_norm is not null
+    union
+    select distinct mentioned_name_norm from {{ ref('stg_keyword_hits__posts') }}
+    where mentioned_name_norm is not null
+),
+
+parsed as (
+    select
+        n.name_norm,
+        {{ name_core('n.name_norm') }} as core,
+        r.code_prefix as region_prefix
+    from names as n
+    left join {{ ref('region_names') }} as r on {{ name_region('n.name_norm') }} = r.region_name
+),
+
+candidates as (
+    select p.name_norm, a.uscc, a.alias_kind
+    from parsed as p
+    inner join {{ ref('int_entity_aliases_built') }} as a on a.alias_kind = 'name' and a.alias = p.name_norm
+    union all
+    select p.name_norm, a.uscc, a.alias_kind
+    from parsed as p
+    inner join {{ ref('int_entity_aliases_built') }} as a on a.alias_kind <> 'name' and a.alias = p.core
+    where p.region_prefix is null or a.region_code is null
+        or substr(a.region_code, 1, length(p.region_prefix)) = p.region_prefix
+),
+
+ranked as (
+    select c.*, k.cluster_id,
+        case c.alias_kind when 'name' then 1 when 'name_core' then 2 when 'trade_name' then 3 else 4 end as priority
+    from candidates as c
+    left join {{ ref('int_entities_clustered') }} as k on c.uscc = k.entity_id
+),
+
+best as (
+    select r.*
+    from ranked as r
+    where r.priority = (select min(b.priority) from ranked as b where b.name_norm = r.name_norm)
+),
+
+decided as (
+    select name_norm, min(alias_kind) as alias_kind,
+        count(distinct uscc) as n_entities, min(uscc) as uscc,
+        count(distinct cluster_id) as n_clusters, min(cluster_id) as cluster_id
+    from best
+    group by name_norm
+)
+
+select
+    p.name_norm,
+    p.core,
+    case when d.n_entities = 1 then d.uscc end as uscc,
+    case when d.n_entities = 1 or d.n_clusters = 1 then d.cluster_id end as cluster_id,
+    case
+        when d.n_entities = 1 then d.alias_kind
+        when d.n_clusters = 1 then 'cluster'
+        when d.n_entities > 1 then 'ambiguous'
+        else 'name_only'
+    end as resolution_method,
+    case when d.name_norm is null and length(p.core) >= 2 then {{ name_entity_id('p.core') }} end as name_only_id
+from parsed as p
+left join decided as d on p.name_norm = d.name_norm
