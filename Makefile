@@ -2,7 +2,7 @@
 # REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test lint run backfill reports sample airflow airflow-env sql docs case bench clean
+.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -83,3 +83,6 @@ docs: setup ## the data dictionary (dbt docs) as one offline page under REPORTS_
 
 clean: ## remove generated data, Airflow state and dbt artefacts (keeps .venv)
 	rm -rf data .airflow dbt_project/target dbt_project/logs
+
+evaluate: setup ## measure resolution and scheme detection against the sample generator's ground truth
+	$(BIN)/python -m pipeline.evaluate

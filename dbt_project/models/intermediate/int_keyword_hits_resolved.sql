@@ -1,5 +1,7 @@
--- Each hit resolved to an entity: by the URL's host through ICP filings, else by the entity it names
--- (int_names_resolved); else a related-company cluster, a name-only entity, or unresolved.
+-- Each hit resolved to an entity: by the full or core name of the entity it names, which is explicit;
+-- else by the URL's host through ICP filings (a shell's site often carries its sister companies' posts);
+-- else by trade or site name (int_names_resolved); else a related-company cluster, a name-only entity,
+-- or unresolved.
 with hits as (
     select * from {{ ref('stg_keyword_hits__posts') }}
 ),
@@ -7,8 +9,10 @@ with hits as (
 matched as (
     select
         p.*,
-        coalesce(h.uscc, n.uscc) as uscc,
+        case when n.resolution_method in ('name', 'name_core') then n.uscc else coalesce(h.uscc, n.uscc) end
+            as uscc,
         case
+            when n.resolution_method in ('name', 'name_core') then n.resolution_method
             when h.uscc is not null then h.resolution_method
             when n.uscc is not null then n.resolution_method
             when h.cluster_id is not null then h.resolution_method

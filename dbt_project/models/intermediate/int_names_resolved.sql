@@ -1,7 +1,8 @@
 -- depends_on: {{ ref('region_names') }}, {{ ref('org_forms') }}
 -- Every distinct name that complaints and posts use, resolved to one registered entity where exactly one
 -- fits: by full normalised name, else by core name, else by trade name, else by filed site name; a region
--- written in the name must agree with the entity's registered region. Where several fit and they all
+-- written in the name must agree with the entity's registered region, and a two-character trade name
+-- resolves only with a region. Where several fit and they all
 -- belong to one related-company cluster, the name attaches to that cluster; otherwise it stays unresolved.
 -- A name that fits none is a name-only entity, keyed by its core so that its variants accumulate.
 with names as (
@@ -29,8 +30,10 @@ candidates as (
     select p.name_norm, a.uscc, a.alias_kind
     from parsed as p
     inner join {{ ref('int_entity_aliases_built') }} as a on a.alias_kind <> 'name' and a.alias = p.core
-    where p.region_prefix is null or a.region_code is null
-        or substr(a.region_code, 1, length(p.region_prefix)) = p.region_prefix
+    where (p.region_prefix is null or a.region_code is null
+            or substr(a.region_code, 1, length(p.region_prefix)) = p.region_prefix)
+        -- a bare two-character trade name recurs across the country: it needs a region that agrees
+        and (a.alias_kind <> 'trade_name' or p.region_prefix is not null or length(p.core) >= 3)
 ),
 
 ranked as (
