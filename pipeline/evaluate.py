@@ -3,10 +3,10 @@
 Entity resolution: over complaints and posts whose truth names one company registered in the warehouse
 (recall), and over every record the warehouse resolved to a company (precision: wrong when the truth names
 another company, or names a scheme the resolved company is not part of). Scheme detection: a planted
-scheme counts as found when one of its shells, or a name-only entity most of whose records are the
-scheme's, is red or yellow by the 14th night after the scheme started; precision over red and yellow
-entities that the truth can place (those it cannot — companies registered before the generated range, or
-name-only entities with no majority scheme — are counted apart).
+scheme counts as found when one of its shells, or another entity most of whose records are the scheme's,
+is red or yellow by the 14th night after the scheme started; precision over red and yellow entities that
+the truth can place: registered in the range, or with a majority of their records from one scheme or
+from ordinary companies (the rest are counted apart).
 """
 
 from __future__ import annotations
@@ -60,20 +60,26 @@ def resolution(con: duckdb.DuckDBPyConnection, table: str, key: str, truth: str)
 def detection(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     row = con.execute(f"""
         WITH nights AS (SELECT min(as_of_date) AS first_night, max(as_of_date) AS last_night FROM suspect_entities),
-        name_only_scheme AS (
+        records AS (
+            SELECT c.entity_id, coalesce(t.scheme_id, '') AS scheme_id
+            FROM complaints AS c JOIN truth_complaints AS t USING (ticket_id) WHERE c.entity_id IS NOT NULL
+            UNION ALL
+            SELECT h.entity_id, coalesce(t.scheme_id, '')
+            FROM keyword_hits AS h JOIN truth_keyword_hits AS t USING (hit_id) WHERE h.entity_id IS NOT NULL),
+        by_records AS (
             SELECT entity_id, scheme_id FROM (
-                SELECT c.entity_id, t.scheme_id, count(*) AS n,
-                       row_number() OVER (PARTITION BY c.entity_id ORDER BY count(*) DESC, t.scheme_id) AS rn,
-                       sum(count(*)) OVER (PARTITION BY c.entity_id) AS total
-                FROM complaints AS c JOIN truth_complaints AS t USING (ticket_id)
-                WHERE c.uscc IS NULL AND c.entity_id IS NOT NULL
-                GROUP BY c.entity_id, t.scheme_id) AS x
+                SELECT entity_id, scheme_id, count(*) AS n,
+                       row_number() OVER (PARTITION BY entity_id ORDER BY count(*) DESC, scheme_id) AS rn,
+                       sum(count(*)) OVER (PARTITION BY entity_id) AS total
+                FROM records WHERE entity_id NOT IN (SELECT uscc FROM truth_entities)
+                GROUP BY entity_id, scheme_id) AS x
             WHERE rn = 1 AND n * 2 > total),
         placed AS (
-            SELECT entity_id, nullif(e.scheme_id, '') AS scheme_id FROM (SELECT DISTINCT entity_id FROM suspect_entities) s
+            SELECT s.entity_id, nullif(e.scheme_id, '') AS scheme_id
+            FROM (SELECT DISTINCT entity_id FROM suspect_entities) AS s
             JOIN truth_entities AS e ON e.uscc = s.entity_id
             UNION ALL
-            SELECT entity_id, nullif(scheme_id, '') FROM name_only_scheme),
+            SELECT entity_id, nullif(scheme_id, '') FROM by_records),
         flags AS (
             SELECT p.entity_id, p.scheme_id, min(s.as_of_date) AS flagged
             FROM suspect_entities AS s JOIN placed AS p USING (entity_id)
