@@ -1,12 +1,16 @@
 {#- Name parsing for entity resolution. The region, organisation-form and industry lists are seeds that
     statisticians edit; they are turned into regular-expression alternations when the model runs.
     Special characters are written as one-character classes ([(]) so the same pattern is valid in
-    DuckDB (RE2) and Spark (Java) string literals, with no backslashes. -#}
+    DuckDB (RE2) and Spark (Java) string literals, with no backslashes. A model using these macros names
+    the seeds in a depends_on comment, so that dbt builds them first. -#}
 
 {% macro seed_alternation(seed_name, column) -%}
     {%- if execute -%}
+        {#- the seed's table itself, not ref(): inside a unit test ref() names the test's fixture -#}
+        {%- set relation = api.Relation.create(
+            database=target.database, schema=generate_schema_name('seeds', none), identifier=seed_name) -%}
         {%- set rows = run_query(
-            "select " ~ column ~ " from " ~ ref(seed_name) ~ " order by length(" ~ column ~ ") desc, " ~ column) -%}
+            "select " ~ column ~ " from " ~ relation ~ " order by length(" ~ column ~ ") desc, " ~ column) -%}
         {%- set items = [] -%}
         {%- for value in rows.columns[0].values() -%}
             {%- do items.append(value | replace('(', '[(]') | replace(')', '[)]') | replace('.', '[.]')) -%}
