@@ -51,8 +51,13 @@ term_scores as (
         least(100, sum(case when indicator = 'deception' then weight else 0 end)) as deception_terms,
         count(distinct case when legal_form in ('拉人头', '收取入门费', '团队计酬') then legal_form end)
             as n_legal_forms,
-        {{ dbt.listagg("'“' || term || '”'", "''", "order by term") }} as terms_found
-    from terms
+        {{ dbt.listagg("case when term_rank <= 8 then '“' || term || '”' end", "''", "order by term_rank") }}
+            || case when count(*) > 8 then '等' || cast(count(*) as varchar) || '个用语' else '' end as terms_found
+    from (
+        select t.*, row_number() over (
+            partition by as_of_date, entity_id order by weight desc, term) as term_rank
+        from terms as t
+    ) as ranked_terms
     group by as_of_date, entity_id
 ),
 
@@ -94,6 +99,34 @@ evidence_ids as (
     from record_ids
     where rn <= 5
     group by as_of_date, entity_id
+),
+
+-- every complaint and post of the window, signal or not: the records behind the counts
+window_records as (
+    select n.as_of_date, c.entity_id, 'complaint' as record_type, c.ticket_id as record_id
+    from complaints as c
+    inner join nights as n
+        on c.delivery_date <= n.as_of_date
+        and c.delivery_date > {{ dbt.dateadd('day', -window, 'n.as_of_date') }}
+    union all
+    select n.as_of_date, h.entity_id, 'post', h.hit_id
+    from hits as h
+    inner join nights as n
+        on h.delivery_date <= n.as_of_date
+        and h.delivery_date > {{ dbt.dateadd('day', -window, 'n.as_of_date') }}
+),
+
+window_ids as (
+    select as_of_date, entity_id,
+        {{ dbt.listagg("case when record_type = 'complaint' then record_id end", "'、'", "order by record_id") }} as window_complaint_ids,
+        {{ dbt.listagg("case when record_type = 'post' then record_id end", "'、'", "order by record_id") }} as window_post_ids
+    from (
+        select w.*, row_number() over (
+            partition by as_of_date, entity_id, record_type order by record_id desc) as rn
+        from (select distinct as_of_date, entity_id, record_type, record_id from window_records) as w
+    ) as ranked
+    where rn <= 3
+    group by as_of_date, entity_id
 )
 
 select
@@ -110,6 +143,8 @@ select
     coalesce(h.reach, 0) as reach,
     e.complaint_ids,
     e.post_ids,
+    w.window_complaint_ids,
+    w.window_post_ids,
     cast(least(100, t.features_terms + 10 * t.n_legal_forms) as double) as score_features,
     cast(least(100, 5 * coalesce(h.n_hits, 0) + 10 * coalesce(h.n_platforms, 0)
         + 10 * ln(1 + coalesce(h.reach, 0)) / ln(10)) as double) as score_spread,
@@ -122,3 +157,4 @@ from term_scores as t
 left join complaint_scores as c on t.as_of_date = c.as_of_date and t.entity_id = c.entity_id
 left join hit_scores as h on t.as_of_date = h.as_of_date and t.entity_id = h.entity_id
 left join evidence_ids as e on t.as_of_date = e.as_of_date and t.entity_id = e.entity_id
+left join window_ids as w on t.as_of_date = w.as_of_date and t.entity_id = w.entity_id

@@ -77,14 +77,18 @@ select
     level_zh || '（' || cast(risk_score as varchar) || '分）。'
         || '特征点：' || terms_found
         || case when n_legal_forms > 0 then '，涉及' || cast(n_legal_forms as varchar) || '种传销法定形态' else '' end
-        || case when complaint_ids is not null then '（工单 ' || complaint_ids || '）' else '' end
-        || case when post_ids is not null then '（监测 ' || post_ids || '）' else '' end
+        || '（依据：' || coalesce('工单 ' || complaint_ids, '')
+        || case when complaint_ids is not null and post_ids is not null then '；' else '' end
+        || coalesce('监测 ' || post_ids, '') || coalesce(case when complaint_ids is null and post_ids is null
+            then '经营范围' end, '') || '）'
         || case when n_complaints > 0
-            then '；投诉量：' || cast({{ window_days() }} as varchar) || '日内投诉举报' || cast(n_complaints as varchar) || '件，其中举报'
-                || cast(n_reports as varchar) || '件、引用涉传用语' || cast(n_citing as varchar) || '件'
+            then '；投诉量：' || cast({{ window_days() }} as varchar) || '日内投诉举报' || cast(n_complaints as varchar)
+                || '件，其中举报' || cast(n_reports as varchar) || '件、引用涉传用语' || cast(n_citing as varchar)
+                || '件（依据：工单 ' || window_complaint_ids || '）'
             else '' end
         || case when n_hits > 0
-            then '；传播面：监测命中' || cast(n_hits as varchar) || '条，涉及平台' || cast(n_platforms as varchar) || '个'
+            then '；传播面：监测命中' || cast(n_hits as varchar) || '条，涉及平台' || cast(n_platforms as varchar)
+                || '个（依据：监测 ' || window_post_ids || '）'
             else '' end
         || case when amount > 0
             then '；危害度：涉及金额合计' || cast(round(amount / 10000, 2) as varchar) || '万元'
