@@ -57,3 +57,9 @@
 {% macro host_in_text(expr) -%}
     nullif(regexp_replace(regexp_extract(lower({{ expr }}), '([a-z0-9-]+[.])+[a-z]{2,}', 0), '^www[.]', ''), '')
 {%- endmacro %}
+
+{# The region an address starts with: the city after an optional province, else the province. #}
+{% macro address_region(expr) -%}
+    {%- set regions = seed_alternation('region_names', 'region_name') -%}
+    nullif(regexp_extract({{ fold_width(expr) }}, '^(?:{{ regions }})?({{ regions }})', 1), '')
+{%- endmacro %}

@@ -1,8 +1,10 @@
+-- depends_on: {{ ref('region_names') }}
 -- Each ticket resolved to an entity: by its USCC; else by its name (int_names_resolved); else by the site
 -- it names through ICP filings; else it joins a related-company cluster, or becomes a name-only entity,
 -- or stays unresolved when it fits several unrelated entities. resolution_method records how.
 with tickets as (
-    select t.*, coalesce(t.target_host, {{ host_in_text('t.target_name') }}) as host
+    select t.*, coalesce(t.target_host, {{ host_in_text('t.target_name') }}) as host,
+        {{ address_region('t.target_address') }} as address_region
     from {{ ref('stg_complaints__tickets') }} as t
 ),
 
@@ -28,7 +30,8 @@ matched as (
         coalesce(n.cluster_id, h.cluster_id) as candidate_cluster,
         n.name_only_id
     from tickets as t
-    left join {{ ref('int_names_resolved') }} as n on t.target_name_norm = n.name_norm
+    left join {{ ref('int_names_resolved') }} as n
+        on t.target_name_norm = n.name_norm and coalesce(t.address_region, '') = coalesce(n.address_region, '')
     left join {{ ref('int_hosts_resolved') }} as h on t.host = h.host
 )
 

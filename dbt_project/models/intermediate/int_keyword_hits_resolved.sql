@@ -25,7 +25,8 @@ matched as (
         n.name_only_id
     from hits as p
     left join {{ ref('int_hosts_resolved') }} as h on p.url_host = h.host
-    left join {{ ref('int_names_resolved') }} as n on p.mentioned_name_norm = n.name_norm
+    left join {{ ref('int_names_resolved') }} as n
+        on p.mentioned_name_norm = n.name_norm and n.address_region is null
 )
 
 select

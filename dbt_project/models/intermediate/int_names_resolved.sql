@@ -5,29 +5,33 @@
 -- resolves only with a region. Where several fit and they all
 -- belong to one related-company cluster, the name attaches to that cluster; otherwise it stays unresolved.
 -- A name that fits none is a name-only entity, keyed by its core so that its variants accumulate.
+-- Where the name carries no region, the region the complaint gives for the respondent's address stands in.
 with names as (
-    select distinct target_name_norm as name_norm from {{ ref('stg_complaints__tickets') }}
+    select distinct target_name_norm as name_norm, {{ address_region('target_address') }} as address_region
+    from {{ ref('stg_complaints__tickets') }}
     where target_name_norm is not null
     union
-    select distinct mentioned_name_norm from {{ ref('stg_keyword_hits__posts') }}
+    select distinct mentioned_name_norm, cast(null as varchar) from {{ ref('stg_keyword_hits__posts') }}
     where mentioned_name_norm is not null
 ),
 
 parsed as (
     select
         n.name_norm,
+        n.address_region,
         {{ name_core('n.name_norm') }} as core,
-        r.code_prefix as region_prefix
+        coalesce(r.code_prefix, a.code_prefix) as region_prefix
     from names as n
     left join {{ ref('region_names') }} as r on {{ name_region('n.name_norm') }} = r.region_name
+    left join {{ ref('region_names') }} as a on n.address_region = a.region_name
 ),
 
 candidates as (
-    select p.name_norm, a.uscc, a.alias_kind
+    select p.name_norm, p.address_region, a.uscc, a.alias_kind
     from parsed as p
     inner join {{ ref('int_entity_aliases_built') }} as a on a.alias_kind = 'name' and a.alias = p.name_norm
     union all
-    select p.name_norm, a.uscc, a.alias_kind
+    select p.name_norm, p.address_region, a.uscc, a.alias_kind
     from parsed as p
     inner join {{ ref('int_entity_aliases_built') }} as a on a.alias_kind <> 'name' and a.alias = p.core
     where (p.region_prefix is null or a.region_code is null
@@ -46,19 +50,23 @@ ranked as (
 best as (
     select r.*
     from ranked as r
-    where r.priority = (select min(b.priority) from ranked as b where b.name_norm = r.name_norm)
+    where r.priority = (
+        select min(b.priority) from ranked as b
+        where b.name_norm = r.name_norm and coalesce(b.address_region, '') = coalesce(r.address_region, '')
+    )
 ),
 
 decided as (
-    select name_norm, min(alias_kind) as alias_kind,
+    select name_norm, address_region, min(alias_kind) as alias_kind,
         count(distinct uscc) as n_entities, min(uscc) as uscc,
         count(distinct cluster_id) as n_clusters, min(cluster_id) as cluster_id
     from best
-    group by name_norm
+    group by name_norm, address_region
 )
 
 select
     p.name_norm,
+    p.address_region,
     p.core,
     case when d.n_entities = 1 then d.uscc end as uscc,
     case when d.n_entities = 1 or d.n_clusters = 1 then d.cluster_id end as cluster_id,
@@ -70,4 +78,5 @@ select
     end as resolution_method,
     case when d.name_norm is null and length(p.core) >= 2 then {{ name_entity_id('p.core') }} end as name_only_id
 from parsed as p
-left join decided as d on p.name_norm = d.name_norm
+left join decided as d
+    on p.name_norm = d.name_norm and coalesce(p.address_region, '') = coalesce(d.address_region, '')
