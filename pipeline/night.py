@@ -55,12 +55,12 @@ def gate_raw(day: date, settings: Settings) -> list[str]:
     return held_reasons(day, settings)
 
 
-def check_marts(day: date, settings: Settings) -> list[str]:
-    """Great Expectations on the marts as built; returns their blocking failures."""
+def check_marts(days: Sequence[date], settings: Settings) -> list[str]:
+    """Great Expectations on the marts as built, for each night's slice; returns the blocking failures."""
     from quality.gates import check_marts as run_checks
 
     with writer_lock(settings.warehouse):
-        outcomes = run_checks(day, settings)
+        outcomes = run_checks(days, settings)
     return [
         f"{o.suite}：{o.expectation}（{o.observed}）" for o in outcomes if o.severity == "blocking" and not o.success
     ]
@@ -68,7 +68,7 @@ def check_marts(day: date, settings: Settings) -> list[str]:
 
 def gate_marts(day: date, settings: Settings) -> list[str]:
     """The gate after dbt, unless the raw gate held the night (then no marts were built)."""
-    return [] if held_reasons(day, settings) else check_marts(day, settings)
+    return [] if held_reasons(day, settings) else check_marts([day], settings)
 
 
 def held_reasons(day: date, settings: Settings) -> list[str]:
@@ -120,11 +120,15 @@ def _release_duckdb() -> None:
 
 
 def build_marts(day: date, settings: Settings) -> bool:
-    """Build and test every model, unless the raw gate held the night; True when built."""
-    if held_reasons(day, settings):
-        log.warning("%s 的原始数据未通过阻断性检查，本夜不构建数据集市", day)
-        return False
+    """Build and test every model, unless the raw gate held the night; True when built.
+
+    A held night builds only the marts published every night (views over load_audit and quality_results).
+    """
     with writer_lock(settings.warehouse):
+        if held_reasons(day, settings):
+            log.warning("%s 的原始数据未通过阻断性检查，本夜不构建数据集市", day)
+            dbt(["build", "--select", *ALWAYS_PUBLISHED], settings)
+            return False
         dbt(["build"], settings)
     return True
 
@@ -271,9 +275,9 @@ def backfill(start: date, end: date, settings: Settings, progress: Callable[[str
     """Every night of a range in order, then every bulletin the range makes due.
 
     Each night's deliveries are extracted, loaded and gated in order; the marts, a function of the loaded
-    partitions that passed their gates, are then built, gated and published once: the same warehouse as
-    running the nights one by one. (Where the last night's raw gate failed, a night run holds the previous
-    marts; a backfill publishes the build, which leaves the held batch out all the same.)
+    partitions that passed their gates, are then built once, gated for each night's slice and published
+    once: the same warehouse as running the nights one by one. (Where the last night's raw gate failed, a
+    night run holds the previous marts; a backfill publishes the build, which leaves the held batch out.)
     """
     settings.prepare()
     days = dates(start, end)
@@ -286,7 +290,7 @@ def backfill(start: date, end: date, settings: Settings, progress: Callable[[str
         regate_later(end, settings)
         progress("构建数据集市（dbt build）……")
         dbt(["build"], settings)
-        publish(settings, hold=bool(check_marts(end, settings)))
+        publish(settings, hold=bool(check_marts(days, settings)))
     progress("生成简报……")
     from reports.render import render_due
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -49,8 +50,9 @@ def _observed(result: Any) -> str:
     return "" if result.success else "检查未能执行"
 
 
-def run_suites(suites: list[Suite], day: date, settings: Settings) -> list[Outcome]:
-    """Validate each suite's frame with GX, update the Data Docs, return one outcome per expectation."""
+def run_suites(suites: list[tuple[date, Suite]], settings: Settings) -> list[Outcome]:
+    """Validate each night's suites with GX (one context for all), update the Data Docs once, and return
+    one outcome per expectation."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
@@ -72,11 +74,12 @@ def run_suites(suites: list[Suite], day: date, settings: Settings) -> list[Outco
     source = context.data_sources.add_or_update_pandas("night")
     outcomes: list[Outcome] = []
     identifiers: list[ValidationResultIdentifier] = []
-    for suite in suites:
+    for day, suite in suites:
         if not suite.checks:
             continue
-        asset = source.add_dataframe_asset(suite.name)
-        batch_definition = asset.add_batch_definition_whole_dataframe("night")
+        if suite.name not in {a.name for a in source.assets}:
+            source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("night")
+        batch_definition = source.get_asset(suite.name).get_batch_definition("night")
         gx_suite = gx.ExpectationSuite(name=suite.name)
         for check in suite.checks:
             expectation = getattr(gx.expectations, check.kind)(
@@ -131,18 +134,19 @@ def record(con: duckdb.DuckDBPyConnection, day: date, prefixes: tuple[str, ...],
 def check_raw(day: date, settings: Settings) -> list[Outcome]:
     """The gate between extract and dbt: every raw batch of the night."""
     with duckdb.connect(str(settings.build_db)) as con:
-        suites = raw_suites(con, day)
-    outcomes = run_suites(suites, day, settings)
+        suites = [(day, suite) for suite in raw_suites(con, day)]
+    outcomes = run_suites(suites, settings)
     with duckdb.connect(str(settings.build_db)) as con:
         record(con, day, ("delivery", "raw", "codes"), outcomes)
     return outcomes
 
 
-def check_marts(day: date, settings: Settings) -> list[Outcome]:
-    """The gate after dbt: the marts as built tonight."""
+def check_marts(days: Sequence[date], settings: Settings) -> list[Outcome]:
+    """The gate after dbt: the marts as built, for each night's slice."""
     with duckdb.connect(str(settings.build_db)) as con:
-        suites = mart_suites(con, day)
-    outcomes = run_suites(suites, day, settings)
+        suites = [(day, suite) for day in days for suite in mart_suites(con, day)]
+    outcomes = run_suites(suites, settings)
     with duckdb.connect(str(settings.build_db)) as con:
-        record(con, day, ("marts", "personal"), outcomes)
+        for day in days:
+            record(con, day, ("marts", "personal"), [o for o in outcomes if o.delivery_date == day])
     return outcomes
