@@ -1,7 +1,8 @@
 -- depends_on: {{ ref('region_names') }}
--- Each ticket resolved to an entity: by its USCC; else by its name (int_names_resolved); else by the site
--- it names through ICP filings; else it joins a related-company cluster, or becomes a name-only entity,
--- or stays unresolved when it fits several unrelated entities. resolution_method records how.
+-- Each ticket resolved to an entity: by its USCC; else by the full or core name it gives; else by the site
+-- it names through ICP filings; else by trade or site name (int_names_resolved); else it joins a
+-- related-company cluster, or becomes a name-only entity, or stays unresolved when it fits several
+-- unrelated entities. resolution_method records how.
 with tickets as (
     select t.*, coalesce(t.target_host, {{ host_in_text('t.target_name') }}) as host,
         {{ address_region('t.target_address') }} as address_region
@@ -14,13 +15,15 @@ matched as (
         n.core as target_core,
         case
             when t.target_uscc is not null then t.target_uscc
-            when n.uscc is not null then n.uscc
+            when n.resolution_method in ('name', 'name_core') then n.uscc
             when h.uscc is not null then h.uscc
+            when n.uscc is not null then n.uscc
         end as uscc,
         case
             when t.target_uscc is not null then 'uscc'
-            when n.uscc is not null then n.resolution_method
+            when n.resolution_method in ('name', 'name_core') then n.resolution_method
             when h.uscc is not null then h.resolution_method
+            when n.uscc is not null then n.resolution_method
             when n.cluster_id is not null then n.resolution_method
             when h.cluster_id is not null then h.resolution_method
             when n.resolution_method = 'ambiguous' or h.resolution_method = 'ambiguous' then 'ambiguous'
