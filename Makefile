@@ -69,7 +69,7 @@ sample: setup ## generated deliveries START..END at SCALE=demo|province|national
 
 airflow: setup ## Airflow (scheduler, API server, DAG processor, triggerer) with the repository's airflow.cfg
 	mkdir -p $(AIRFLOW_STATE)
-	$(BIN)/airflow standalone
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/airflow standalone
 
 airflow-env: ## print the Airflow variables, for: eval "$$(make -s airflow-env)"
 	@env | grep -E '^(AIRFLOW_HOME|AIRFLOW__|LANDING_DIR|WAREHOUSE_DIR|REPORTS_DIR)' | sed 's/^/export /'

@@ -2,8 +2,8 @@
 
 Thin by design: each task calls the function `make run` calls (pipeline.night). The run for the interval
 starting on day D at 02:30 Asia/Shanghai processes delivery date D once the interval closes, so
-`airflow backfill create --dag-id nightly_monitoring --from-date D1 --to-date D2` runs deliveries D1..D2
-and `airflow dags test nightly_monitoring D` runs delivery D.
+`airflow backfill create --dag-id nightly_monitoring --from-date D1 --to-date D2` runs deliveries D1 to
+the day before D2 (dates read in Asia/Shanghai), and `airflow dags test nightly_monitoring D` runs delivery D.
 """
 
 from __future__ import annotations
