@@ -32,6 +32,9 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(AIRFLOW_STATE)/plugins
 export AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE := $(AIRFLOW_STATE)/passwords.json.generated
 export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN ?= sqlite:///$(AIRFLOW_STATE)/airflow.db
 export AIRFLOW__LOGGING__BASE_LOG_FOLDER := $(AIRFLOW_STATE)/logs
+# The scheduler, API server and tasks sign and check tokens with one secret: made once per machine, never committed.
+export AIRFLOW__API_AUTH__JWT_SECRET ?= $(shell umask 077 && mkdir -p $(AIRFLOW_STATE) && { test -s $(AIRFLOW_STATE)/jwt_secret \
+  || python3 -c 'import secrets; print(secrets.token_hex(32))' > $(AIRFLOW_STATE)/jwt_secret; } && cat $(AIRFLOW_STATE)/jwt_secret)
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
