@@ -169,8 +169,8 @@ class Parser:
                     continue
                 values, reasons, notes = self.check_row(cells, mapping)
                 key = tuple(values.get(k) for k in self.source.key)
-                if not reasons and self.source.key and key in (self.seen_keys | keys):
-                    first = (self.seen_keys | keys)[key]
+                first = (keys.get(key) or self.seen_keys.get(key)) if self.source.key and not reasons else None
+                if first:
                     reasons.append(f"主键重复：与 {first} 相同，本批次只保留首次出现的一行")
                 if reasons:
                     quarantined.append(self._quarantine(name, row_number, reasons, values))
