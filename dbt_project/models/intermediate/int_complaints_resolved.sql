@@ -13,23 +13,9 @@ matched as (
     select
         t.*,
         n.core as target_core,
-        case
-            when t.target_uscc is not null then t.target_uscc
-            when n.resolution_method in ('name', 'name_core') then n.uscc
-            when h.uscc is not null then h.uscc
-            when n.uscc is not null then n.uscc
-        end as uscc,
-        case
-            when t.target_uscc is not null then 'uscc'
-            when n.resolution_method in ('name', 'name_core') then n.resolution_method
-            when h.uscc is not null then h.resolution_method
-            when n.uscc is not null then n.resolution_method
-            when n.cluster_id is not null then n.resolution_method
-            when h.cluster_id is not null then h.resolution_method
-            when n.resolution_method = 'ambiguous' or h.resolution_method = 'ambiguous' then 'ambiguous'
-            when n.name_only_id is not null then 'name_only'
-            else 'unresolved'
-        end as resolution_method,
+        coalesce(t.target_uscc, {{ resolved_uscc('n', 'h') }}) as uscc,
+        case when t.target_uscc is not null then 'uscc' else {{ resolved_method('n', 'h') }} end
+            as resolution_method,
         coalesce(n.cluster_id, h.cluster_id) as candidate_cluster,
         n.name_only_id
     from tickets as t
@@ -53,14 +39,7 @@ select
     m.channel,
     m.delivery_date,
     m.uscc,
-    case
-        when m.uscc is not null then m.uscc
-        when m.resolution_method = 'name_only' then m.name_only_id
-    end as entity_id,
-    case
-        when m.uscc is not null then k.cluster_id
-        when m.resolution_method = 'cluster' then m.candidate_cluster
-    end as cluster_id,
+    {{ resolved_entity('m', 'k') }},
     m.resolution_method
 from matched as m
 left join {{ ref('int_entities_clustered') }} as k on m.uscc = k.entity_id

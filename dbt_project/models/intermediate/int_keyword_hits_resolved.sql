@@ -9,19 +9,9 @@ with hits as (
 matched as (
     select
         p.*,
-        case when n.resolution_method in ('name', 'name_core') then n.uscc else coalesce(h.uscc, n.uscc) end
-            as uscc,
-        case
-            when n.resolution_method in ('name', 'name_core') then n.resolution_method
-            when h.uscc is not null then h.resolution_method
-            when n.uscc is not null then n.resolution_method
-            when h.cluster_id is not null then h.resolution_method
-            when n.cluster_id is not null then n.resolution_method
-            when h.resolution_method = 'ambiguous' or n.resolution_method = 'ambiguous' then 'ambiguous'
-            when n.name_only_id is not null then 'name_only'
-            else 'unresolved'
-        end as resolution_method,
-        coalesce(h.cluster_id, n.cluster_id) as candidate_cluster,
+        {{ resolved_uscc('n', 'h') }} as uscc,
+        {{ resolved_method('n', 'h') }} as resolution_method,
+        coalesce(n.cluster_id, h.cluster_id) as candidate_cluster,
         n.name_only_id
     from hits as p
     left join {{ ref('int_hosts_resolved') }} as h on p.url_host = h.host
@@ -46,14 +36,7 @@ select
     m.shares,
     m.delivery_date,
     m.uscc,
-    case
-        when m.uscc is not null then m.uscc
-        when m.resolution_method = 'name_only' then m.name_only_id
-    end as entity_id,
-    case
-        when m.uscc is not null then k.cluster_id
-        when m.resolution_method = 'cluster' then m.candidate_cluster
-    end as cluster_id,
+    {{ resolved_entity('m', 'k') }},
     m.resolution_method
 from matched as m
 left join {{ ref('int_entities_clustered') }} as k on m.uscc = k.entity_id
