@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale", choices=("demo", "province", "national"), default="demo")
     p.set_defaults(func=cmd_sample)
     p = sub.add_parser("demo", help="生成样例数据并回填最近若干天")
-    p.add_argument("--end", type=lambda s: _date(s) if s else None, default=None)
+    p.add_argument("--end", type=_date, default=None)
     p.add_argument("--days", type=int, default=60)
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("docs", help="生成数据字典（dbt docs）")

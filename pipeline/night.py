@@ -168,11 +168,10 @@ def publish(settings: Settings, hold: bool = False) -> Path:
     target = settings.marts_db
     tmp = settings.warehouse / f".marts.{os.getpid()}.duckdb.tmp"
     tmp.unlink(missing_ok=True)
-    held = hold
     with writer_lock(settings.warehouse):
         with duckdb.connect(str(tmp)) as con:
             con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
-            if held and target.exists():
+            if hold and target.exists():
                 con.execute(f"ATTACH {_literal(str(target))} AS previous (READ_ONLY)")
                 kept = {
                     n
@@ -182,10 +181,7 @@ def publish(settings: Settings, hold: bool = False) -> Path:
                 }
                 _copy_relations(con, "previous", "main", kept - set(ALWAYS_PUBLISHED))
                 con.execute("DETACH previous")
-            if held:
-                _copy_relations(con, "build", "marts", set(ALWAYS_PUBLISHED))
-            else:
-                _copy_relations(con, "build", "marts", None)
+            _copy_relations(con, "build", "marts", set(ALWAYS_PUBLISHED) if hold else None)
             con.execute("DETACH build")
             con.execute("CHECKPOINT")
         fd = os.open(tmp, os.O_RDONLY)
