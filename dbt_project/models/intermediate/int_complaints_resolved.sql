@@ -36,6 +36,7 @@ select
     m.description,
     m.amount,
     m.complainant_region,
+    m.complainant_key,
     m.channel,
     m.delivery_date,
     m.uscc,

@@ -15,14 +15,14 @@ with bodies as (
 ),
 
 matches as (
-    select b.record_type, b.record_id, b.body, l.term, l.category, l.legal_form, l.indicator, l.weight
+    select b.record_type, b.record_id, b.body, l.term, l.category, l.legal_form, l.indicator_id, l.weight
     from bodies as b
     inner join {{ ref('lexicon') }} as l
         on {{ dbt.position('l.term', 'b.body') }} > 0
 ),
 
 kept as (
-    select m.record_type, m.record_id, m.term, m.category, m.legal_form, m.indicator, m.weight
+    select m.record_type, m.record_id, m.term, m.category, m.legal_form, m.indicator_id, m.weight
     from matches as m
     where not exists (
         select 1
@@ -45,7 +45,7 @@ select
     k.term,
     k.category,
     k.legal_form,
-    k.indicator,
+    k.indicator_id,
     k.weight
 from kept as k
 left join {{ ref('int_record_entities_mapped') }} as m

@@ -1,22 +1,28 @@
--- One row per entity per as-of date with any risk signal: scores, three-colour warning and evidence.
-with relation_kinds as (
-    select entity_id, {{ dbt.listagg('attribute_zh', "'、'", 'order by attribute_zh') }} as shared_attributes
-    from (
-        select distinct entity_a as entity_id, shared_attribute_zh as attribute_zh from {{ ref('entity_relations') }}
-        where strength = 'strong'
-        union
-        select distinct entity_b, shared_attribute_zh from {{ ref('entity_relations') }}
-        where strength = 'strong'
-    ) as r
-    group by entity_id
+-- One row per entity per as-of date with any risk signal: the five first-level scores (each the capped
+-- sum of its fired second-level indicators' points), the risk index (their weighted sum, times the
+-- key-region factor of the registered address), the three-colour warning and the evidence naming
+-- every indicator that fired.
+with anchors as (
+    select distinct as_of_date, entity_id from {{ ref('int_entity_indicators_measured') }}
 ),
 
-scores as (
-    select s.*, e.uscc, e.entity_name, e.region_code, e.established_date,
-        coalesce(e.cluster_size, 1) as cluster_size, e.cluster_id, k.shared_attributes
-    from {{ ref('int_entity_scores_daily') }} as s
-    inner join {{ ref('entities') }} as e on s.entity_id = e.entity_id
-    left join relation_kinds as k on s.entity_id = k.entity_id
+fired as (
+    select s.*,
+        case s.level when 'features' then 1 when 'spread' then 2 when 'complaints' then 3
+            when 'deception' then 4 else 5 end as level_order
+    from {{ ref('entity_indicator_scores') }} as s
+),
+
+levels as (
+    select a.as_of_date, a.entity_id,
+        least(100, coalesce(sum(case when f.level = 'features' then f.points end), 0)) as score_features,
+        least(100, coalesce(sum(case when f.level = 'spread' then f.points end), 0)) as score_spread,
+        least(100, coalesce(sum(case when f.level = 'complaints' then f.points end), 0)) as score_complaints,
+        least(100, coalesce(sum(case when f.level = 'deception' then f.points end), 0)) as score_deception,
+        least(100, coalesce(sum(case when f.level = 'harm' then f.points end), 0)) as score_harm
+    from anchors as a
+    left join fired as f on a.as_of_date = f.as_of_date and a.entity_id = f.entity_id
+    group by a.as_of_date, a.entity_id
 ),
 
 weights as (
@@ -29,82 +35,72 @@ weights as (
     from {{ ref('indicator_weights') }}
 ),
 
-adjusted as (
-    select s.*,
-        case when s.established_date > {{ dbt.dateadd('day', -180, 's.as_of_date') }}
-            then 1 else 0 end as newly_registered
-    from scores as s
+entities as (
+    select e.entity_id, e.uscc, e.entity_name, e.region_code, e.cluster_id, coalesce(e.cluster_size, 1) as cluster_size,
+        k.region_zh as key_region, k.basis as key_region_basis, coalesce(k.factor, 1.0) as region_factor
+    from {{ ref('entities') }} as e
+    left join (
+        select e2.entity_id, r.region_zh, r.basis, r.factor,
+            row_number() over (partition by e2.entity_id order by r.factor desc, r.code_prefix desc) as rn
+        from {{ ref('entities') }} as e2
+        inner join {{ ref('key_regions') }} as r
+            on e2.entity_kind = 'registered' and e2.region_code like r.code_prefix || '%'
+    ) as k on e.entity_id = k.entity_id and k.rn = 1
 ),
 
 scored as (
-    select a.*,
-        least(100, a.score_deception + 20 * a.newly_registered) as score_deception_total,
-        round(
-            w.w_features * a.score_features + w.w_spread * a.score_spread
-            + w.w_complaints * a.score_complaints
-            + w.w_deception * least(100, a.score_deception + 20 * a.newly_registered)
-            + w.w_harm * least(100, a.score_harm + 10 * (a.cluster_size - 1)), 1) as risk_score
-    from adjusted as a
+    select l.*, e.uscc, e.entity_name, e.region_code, e.cluster_id, e.cluster_size, e.key_region,
+        e.key_region_basis, e.region_factor,
+        round(least(100, e.region_factor * (
+            w.w_features * l.score_features + w.w_spread * l.score_spread
+            + w.w_complaints * l.score_complaints + w.w_deception * l.score_deception
+            + w.w_harm * l.score_harm)), 1) as risk_score
+    from levels as l
+    inner join entities as e on l.entity_id = e.entity_id
     cross join weights as w
 ),
 
-graded as (
-    select s.*,
-        (select max(l.min_score) from {{ ref('warning_levels') }} as l where l.min_score <= s.risk_score)
-            as level_floor
+leveled as (
+    select s.*, l.warning_level, l.level_zh, l.recommended_action
     from scored as s
+    inner join {{ ref('warning_levels') }} as l
+        on l.min_score = (select max(x.min_score) from {{ ref('warning_levels') }} as x where x.min_score <= s.risk_score)
 ),
 
-leveled as (
-    select g.*, l.warning_level, l.level_zh, l.recommended_action
-    from graded as g
-    inner join {{ ref('warning_levels') }} as l on g.level_floor = l.min_score
+explained as (
+    select as_of_date, entity_id,
+        {{ dbt.listagg(
+            "'【' || level_zh || '】' || indicator_zh || coalesce('：' || detail, '')"
+            ~ " || coalesce('（依据：' || record_ids || '）', '')",
+            "'；'", 'order by level_order, points desc, indicator_id') }} as fired_text
+    from fired
+    group by as_of_date, entity_id
 )
 
 select
-    as_of_date,
-    entity_id,
-    uscc,
-    entity_name,
-    region_code,
-    risk_score,
-    warning_level,
-    round(score_features, 1) as score_features,
-    round(score_spread, 1) as score_spread,
-    round(score_complaints, 1) as score_complaints,
-    round(score_deception_total, 1) as score_deception,
-    round(least(100, score_harm + 10 * (cluster_size - 1)), 1) as score_harm,
-    level_zh || '（' || cast(risk_score as varchar) || '分）。'
-        || '特征点：' || terms_found
-        || case when n_legal_forms > 0 then '，涉及' || cast(n_legal_forms as varchar) || '种传销法定形态' else '' end
-        || '（依据：' || coalesce('工单 ' || complaint_ids, '')
-        || case when complaint_ids is not null and post_ids is not null then '；' else '' end
-        || coalesce('监测 ' || post_ids, '') || coalesce(case when complaint_ids is null and post_ids is null
-            then '经营范围' end, '') || '）'
-        || case when n_complaints > 0
-            then '；投诉量：' || cast({{ window_days() }} as varchar) || '日内投诉举报' || cast(n_complaints as varchar)
-                || '件，其中举报' || cast(n_reports as varchar) || '件、引用涉传用语' || cast(n_citing as varchar)
-                || '件（依据：工单 ' || window_complaint_ids || '）'
-            else '' end
-        || case when n_hits > 0
-            then '；传播面：监测命中' || cast(n_hits as varchar) || '条，涉及平台' || cast(n_platforms as varchar)
-                || '个（依据：监测 ' || window_post_ids || '）'
-            else '' end
-        || case when amount > 0
-            then '；危害度：涉及金额合计' || cast(round(amount / 10000, 2) as varchar) || '万元'
-            else '' end
-        || case when cluster_size > 1
-            then '；关联企业：与其他' || cast(cluster_size - 1 as varchar) || '家企业构成关联企业群 ' || cluster_id
-                || '（共用' || shared_attributes || '）'
-            else '' end
-        || case when newly_registered = 1
-            then '；欺骗性：新设立企业（成立于' || cast(established_date as varchar) || '）'
+    l.as_of_date,
+    l.entity_id,
+    l.uscc,
+    l.entity_name,
+    l.region_code,
+    l.risk_score,
+    l.warning_level,
+    round(l.score_features, 1) as score_features,
+    round(l.score_spread, 1) as score_spread,
+    round(l.score_complaints, 1) as score_complaints,
+    round(l.score_deception, 1) as score_deception,
+    round(l.score_harm, 1) as score_harm,
+    l.level_zh || '（' || cast(l.risk_score as varchar) || '分）。' || coalesce(x.fired_text, '无指标达到计分阈值')
+        || case when l.key_region is not null
+            then '；【重点地区】' || l.key_region || '（' || l.key_region_basis || '），指数乘以'
+                || cast(l.region_factor as varchar)
             else '' end
         || '。' as evidence,
-    recommended_action,
-    cluster_id,
-    cluster_size,
-    min(case when warning_level in ('red', 'yellow') then as_of_date end)
-        over (partition by entity_id order by as_of_date rows between unbounded preceding and current row)
+    l.recommended_action,
+    l.cluster_id,
+    l.cluster_size,
+    min(case when l.warning_level in ('red', 'yellow') then l.as_of_date end)
+        over (partition by l.entity_id order by l.as_of_date rows between unbounded preceding and current row)
         as first_flagged_date
-from leveled
+from leveled as l
+left join explained as x on l.as_of_date = x.as_of_date and l.entity_id = x.entity_id

@@ -24,6 +24,7 @@ select
     description,
     amount,
     complainant_region,
+    complainant_phone_hash as complainant_key,
     channel,
     _delivery_date as delivery_date
 from ranked

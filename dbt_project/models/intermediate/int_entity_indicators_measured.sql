@@ -1,0 +1,284 @@
+-- The measured value of each second-level indicator (seed risk_indicators) per entity and as-of date
+-- (every loaded delivery date), over the records delivered in the last {{ window_days() }} days, with a
+-- Chinese detail and up to three records behind it. An entity has rows on an as-of date when a lexicon
+-- term about it, or its screened registration, falls in the window; indicators measuring zero are left out.
+{% set window = var('signal_window_days') | int %}
+with nights as (
+    select distinct delivery_date as as_of_date
+    from {{ source('raw', 'load_audit') }}
+),
+
+registrations as (
+    select r.uscc, r.established_date, r.reg_capital, r.first_delivery_date, k.cluster_id,
+        coalesce(k.cluster_size, 1) as cluster_size
+    from {{ ref('stg_registrations__companies') }} as r
+    left join {{ ref('int_entities_clustered') }} as k on r.uscc = k.entity_id
+),
+
+screened as (
+    select s.uscc, s.reason_kind, s.matched, r.first_delivery_date as delivery_date
+    from {{ ref('int_registrations_screened') }} as s
+    inner join registrations as r on s.uscc = r.uscc
+),
+
+-- entities whose cluster (or themselves, when unclustered) has a blacklisted legal representative
+blacklisted as (
+    select distinct coalesce(m.uscc, s.uscc) as entity_id, s.uscc as member_uscc
+    from screened as s
+    inner join registrations as g on s.uscc = g.uscc
+    left join registrations as m on g.cluster_id = m.cluster_id
+    where s.reason_kind = 'blacklisted_rep'
+),
+
+complaints as (
+    select m.entity_id, c.ticket_id, c.delivery_date, c.kind, coalesce(c.amount, 0) as amount,
+        c.complainant_region, c.complainant_key, c.target_host
+    from {{ ref('int_complaints_resolved') }} as c
+    inner join {{ ref('int_record_entities_mapped') }} as m
+        on m.record_type = 'complaint' and m.record_id = c.ticket_id
+),
+
+hits as (
+    select m.entity_id, h.hit_id, h.delivery_date, h.platform, h.url_host, h.reads + h.shares as reach
+    from {{ ref('int_keyword_hits_resolved') }} as h
+    inner join {{ ref('int_record_entities_mapped') }} as m
+        on m.record_type = 'post' and m.record_id = h.hit_id
+),
+
+signals as (
+    select entity_id, record_type, record_id, delivery_date, term, indicator_id, weight
+    from {{ ref('int_text_signals_matched') }}
+    where entity_id is not null
+),
+
+-- the dated facts the window slides over: terms, screened registrations, complaints, posts
+facts as (
+    select entity_id, 'term' as fact, record_type, record_id, delivery_date, indicator_id, term,
+        weight, cast(null as varchar) as kind, cast(null as double) as amount, cast(null as varchar) as region,
+        cast(null as varchar) as person, cast(null as varchar) as site, cast(null as double) as reach
+    from signals
+    union all
+    select uscc, 'screened', 'registration', uscc, delivery_date,
+        case when reason_kind = 'restricted_name' then 'F05' else 'H03' end, matched,
+        null, null, null, null, null, null, null
+    from screened
+    union all
+    select entity_id, 'complaint', 'complaint', ticket_id, delivery_date, null, null, null, kind, amount,
+        complainant_region, complainant_key, target_host, null
+    from complaints
+    union all
+    select entity_id, 'post', 'post', hit_id, delivery_date, null, null, null, null, null, null, null,
+        coalesce(platform, '') || '|' || coalesce(url_host, ''), reach
+    from hits
+),
+
+windowed as (
+    select n.as_of_date, f.*,
+        case when f.delivery_date > {{ dbt.dateadd('day', -7, 'n.as_of_date') }} then 1 else 0 end as last_week
+    from facts as f
+    inner join nights as n
+        on f.delivery_date <= n.as_of_date
+        and f.delivery_date > {{ dbt.dateadd('day', -window, 'n.as_of_date') }}
+),
+
+anchors as (
+    select distinct as_of_date, entity_id
+    from windowed
+    where fact in ('term', 'screened')
+),
+
+scoped as (
+    select w.*
+    from windowed as w
+    inner join anchors as a on w.as_of_date = a.as_of_date and w.entity_id = a.entity_id
+),
+
+-- each term counts once per entity, night and indicator, with its weight
+terms as (
+    select as_of_date, entity_id, indicator_id, term, max(weight) as weight
+    from scoped
+    where fact = 'term'
+    group by as_of_date, entity_id, indicator_id, term
+),
+
+term_values as (
+    select as_of_date, entity_id, indicator_id, cast(sum(weight) as double) as measured_value,
+        {{ dbt.listagg("case when term_rank <= 6 then '“' || term || '”' end", "''", "order by term_rank") }}
+            || case when count(*) > 6 then '等' || cast(count(*) as varchar) || '个用语' else '' end as detail
+    from (
+        select t.*, row_number() over (
+            partition by as_of_date, entity_id, indicator_id order by weight desc, term) as term_rank
+        from terms as t
+    ) as ranked
+    group by as_of_date, entity_id, indicator_id
+),
+
+complaint_counts as (
+    select as_of_date, entity_id,
+        count(*) as n_complaints,
+        sum(last_week) as n_last_week,
+        sum(case when kind = '举报' then 1 else 0 end) as n_reports,
+        count(distinct region) as n_regions,
+        count(distinct person) as n_people,
+        sum(amount) as amount
+    from scoped
+    where fact = 'complaint'
+    group by as_of_date, entity_id
+),
+
+citing as (
+    select as_of_date, entity_id, count(distinct record_id) as n_citing
+    from scoped
+    where fact = 'term' and record_type = 'complaint'
+    group by as_of_date, entity_id
+),
+
+post_counts as (
+    select as_of_date, entity_id, count(*) as n_hits, sum(reach) as reach
+    from scoped
+    where fact = 'post'
+    group by as_of_date, entity_id
+),
+
+sites as (
+    select as_of_date, entity_id, count(distinct site) as n_sites
+    from (
+        select as_of_date, entity_id, {{ dbt.split_part('site', "'|'", 1) }} as site
+        from scoped where fact = 'post'
+        union all
+        select as_of_date, entity_id, {{ dbt.split_part('site', "'|'", 2) }}
+        from scoped where fact = 'post'
+        union all
+        select as_of_date, entity_id, site
+        from scoped where fact = 'complaint'
+    ) as s
+    where site is not null and site <> ''
+    group by as_of_date, entity_id
+),
+
+entity_facts as (
+    select a.as_of_date, a.entity_id, g.uscc, g.established_date, g.reg_capital, g.cluster_id, g.cluster_size,
+        case when b.entity_id is not null then 1 else 0 end as blacklisted, b.member_uscc
+    from anchors as a
+    left join registrations as g on a.entity_id = g.uscc
+    left join (
+        select entity_id, min(member_uscc) as member_uscc from blacklisted group by entity_id
+    ) as b on a.entity_id = b.entity_id
+),
+
+measured as (
+    select as_of_date, entity_id, indicator_id, measured_value, detail
+    from term_values
+    union all
+    select as_of_date, entity_id, 'F05', 1.0, '“' || min(term) || '”'
+    from scoped where fact = 'screened' and indicator_id = 'F05'
+    group by as_of_date, entity_id
+    union all
+    select as_of_date, entity_id, 'S01', n_hits, cast(n_hits as varchar) || '条'
+    from post_counts
+    union all
+    select as_of_date, entity_id, 'S02', n_sites, cast(n_sites as varchar) || '个'
+    from sites
+    union all
+    select as_of_date, entity_id, 'S03', ln(1 + reach) / ln(10), '阅读转发' || cast(cast(reach as bigint) as varchar) || '次'
+    from post_counts where reach > 0
+    union all
+    select as_of_date, entity_id, 'S04', n_regions, cast(n_regions as varchar) || '个区划'
+    from complaint_counts where n_regions > 0
+    union all
+    select as_of_date, entity_id, 'C01', n_complaints, cast(n_complaints as varchar) || '件'
+    from complaint_counts
+    union all
+    select as_of_date, entity_id, 'C02', n_last_week - (n_complaints - n_last_week) * 7.0 / ({{ window }} - 7),
+        '近7日' || cast(n_last_week as varchar) || '件，此前' || cast(n_complaints - n_last_week as varchar) || '件'
+    from complaint_counts where n_last_week > 0
+    union all
+    select as_of_date, entity_id, 'C03', n_reports * 1.0 / n_complaints,
+        '举报' || cast(n_reports as varchar) || '件，占' || cast(cast(round(100.0 * n_reports / n_complaints, 0) as integer) as varchar) || '%'
+    from complaint_counts where n_reports > 0
+    union all
+    select as_of_date, entity_id, 'C04', n_citing, cast(n_citing as varchar) || '件'
+    from citing
+    union all
+    select as_of_date, entity_id, 'D03', {{ dbt.datediff('established_date', 'as_of_date', 'day') }},
+        '成立于' || cast(established_date as varchar)
+    from entity_facts where established_date is not null
+    union all
+    select f.as_of_date, f.entity_id, 'D04', coalesce(f.reg_capital, 0),
+        case when f.uscc is null then '未见登记' else '注册资本' || cast(f.reg_capital as varchar) || '万元' end
+            || '，却宣称高额收益或政府、公益项目'
+    from entity_facts as f
+    where (f.uscc is null or f.reg_capital is not null) and exists (
+        select 1 from term_values as t
+        where t.as_of_date = f.as_of_date and t.entity_id = f.entity_id and t.indicator_id in ('D01', 'D02'))
+    union all
+    select as_of_date, entity_id, 'H01', ln(1 + amount) / ln(10), '合计' || cast(round(amount / 10000, 2) as varchar) || '万元'
+    from complaint_counts where amount > 0
+    union all
+    select as_of_date, entity_id, 'H02', n_people, cast(n_people as varchar) || '人'
+    from complaint_counts where n_people > 0
+    union all
+    select as_of_date, entity_id, 'H03', 1.0, '关联企业' || member_uscc
+    from entity_facts where blacklisted = 1
+    union all
+    select as_of_date, entity_id, 'H04', cluster_size, cast(cluster_size as varchar) || '家企业（' || cluster_id || '）'
+    from entity_facts where cluster_size > 1
+),
+
+-- the records behind each indicator: the terms' records, the screened registration, the window's
+-- complaints or posts, the entity's own registration; newest first
+behind as (
+    select as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date
+    from scoped where fact in ('term', 'screened')
+    union all
+    select s.as_of_date, s.entity_id, i.indicator_id, s.record_type, s.record_id, s.delivery_date
+    from scoped as s
+    inner join (
+        select 'complaint' as fact, 'S02' as indicator_id union all select 'post', 'S02'
+        union all select 'post', 'S01' union all select 'post', 'S03' union all select 'complaint', 'S04'
+        union all select 'complaint', 'C01' union all select 'complaint', 'C02' union all select 'complaint', 'C03'
+        union all select 'complaint', 'H01' union all select 'complaint', 'H02'
+    ) as i on s.fact = i.fact
+    where (i.indicator_id <> 'C02' or s.last_week = 1)
+        and (i.indicator_id <> 'C03' or s.kind = '举报')
+        and (i.indicator_id <> 'H01' or s.amount > 0)
+        and (i.indicator_id <> 'S03' or s.reach > 0)
+    union all
+    select as_of_date, entity_id, 'C04', 'complaint', record_id, delivery_date
+    from scoped where fact = 'term' and record_type = 'complaint'
+    union all
+    select f.as_of_date, f.entity_id, i.indicator_id, 'registration', f.uscc, f.as_of_date
+    from entity_facts as f
+    cross join (select 'D03' as indicator_id union all select 'D04') as i
+    where f.uscc is not null
+    union all
+    select as_of_date, entity_id, 'H03', 'registration', member_uscc, as_of_date
+    from entity_facts where blacklisted = 1
+    union all
+    select f.as_of_date, f.entity_id, 'H04', 'registration', g.uscc, f.as_of_date
+    from entity_facts as f
+    inner join registrations as g on f.cluster_id = g.cluster_id and g.uscc <> f.entity_id
+),
+
+behind_ranked as (
+    select as_of_date, entity_id, indicator_id,
+        case record_type when 'complaint' then '工单' when 'post' then '监测' else '登记' end || record_id as label,
+        row_number() over (
+            partition by as_of_date, entity_id, indicator_id
+            order by delivery_date desc, record_type, record_id) as rn
+    from (select distinct as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date from behind) as b
+),
+
+records as (
+    select as_of_date, entity_id, indicator_id,
+        {{ dbt.listagg('label', "'、'", 'order by rn') }} as record_ids
+    from behind_ranked
+    where rn <= 3
+    group by as_of_date, entity_id, indicator_id
+)
+
+select m.as_of_date, m.entity_id, m.indicator_id, cast(m.measured_value as double) as measured_value, m.detail,
+    r.record_ids
+from measured as m
+left join records as r
+    on m.as_of_date = r.as_of_date and m.entity_id = r.entity_id and m.indicator_id = r.indicator_id

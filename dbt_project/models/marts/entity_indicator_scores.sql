@@ -1,0 +1,26 @@
+-- Every second-level indicator that fired for an entity on an as-of date: measured value, score
+-- (0–100, by the thresholds of seed risk_indicators), the points it adds to its first-level indicator,
+-- and the records behind it. suspect_entities sums these.
+with graded as (
+    select m.*, i.indicator_zh, i.level, i.weight,
+        least(1.0, greatest(0.0,
+            (m.measured_value - i.threshold_low) / (i.threshold_high - i.threshold_low))) as degree
+    from {{ ref('int_entity_indicators_measured') }} as m
+    inner join {{ ref('risk_indicators') }} as i on m.indicator_id = i.indicator_id
+)
+
+select
+    g.as_of_date,
+    g.entity_id,
+    g.indicator_id,
+    g.indicator_zh,
+    g.level,
+    w.indicator_zh as level_zh,
+    round(g.measured_value, 3) as measured_value,
+    round(100 * g.degree, 1) as indicator_score,
+    round(g.weight * g.degree, 2) as points,
+    g.detail,
+    g.record_ids
+from graded as g
+inner join {{ ref('indicator_weights') }} as w on g.level = w.indicator
+where g.degree > 0
