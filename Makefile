@@ -2,7 +2,7 @@
 # REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate clean
+.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -89,3 +89,6 @@ clean: ## remove generated data, Airflow state and dbt artefacts (keeps .venv)
 
 evaluate: setup ## measure resolution and scheme detection against the sample generator's ground truth
 	$(BIN)/python -m pipeline.evaluate
+
+hash-id: setup ## keyed hashes of the ID numbers on standard input, for seeds/organiser_blacklist.csv
+	@$(BIN)/python -m pipeline.cli hash-id

@@ -42,6 +42,12 @@ def _header_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\ufeff", "").strip().lower()
 
 
+def keyed_hash(key: bytes, value: str) -> str:
+    """The keyed hash (HMAC-SHA256) that stands for a personal value wherever records are linked."""
+    normalised = clean.fold(value).upper().replace(" ", "")
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def label(column: Column) -> str:
     return f"{column.header_zh}({column.name})"
 
@@ -71,8 +77,7 @@ class Parser:
         self.seen_keys: dict[tuple[Any, ...], str] = {}
 
     def keyed_hash(self, value: str) -> str:
-        normalised = clean.fold(value).upper().replace(" ", "")
-        return hmac.new(self.hash_key, normalised.encode(), hashlib.sha256).hexdigest()[:32]
+        return keyed_hash(self.hash_key, value)
 
     def map_header(self, header: list[str], name: str) -> dict[str, Column]:
         mapping: dict[str, Column] = {}

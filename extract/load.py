@@ -41,6 +41,7 @@ AUDIT = [
     ("error", "VARCHAR"),
 ]
 HELD = [("source", "VARCHAR"), ("delivery_date", "DATE"), ("reason", "VARCHAR")]
+LOAD_LOG = [("delivery_date", "DATE"), ("load_seq", "BIGINT")]  # append-only: which dates changed since a build
 QUALITY = [
     ("delivery_date", "DATE"),
     ("suite", "VARCHAR"),
@@ -91,6 +92,7 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
         ("load_audit", AUDIT),
         ("quality_results", QUALITY),
         ("held_batches", HELD),
+        ("load_log", LOAD_LOG),
     ):
         cols = ", ".join(f'"{n}" {t}' for n, t in columns)
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols})")
@@ -122,6 +124,9 @@ def load_date(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: da
             loaded[source.name] = con.execute(
                 f"SELECT count(*) FROM raw.{source.name} WHERE _delivery_date = ?", [delivery_date]
             ).fetchone()[0]
+        con.execute(
+            "INSERT INTO raw.load_log SELECT ?, coalesce(max(load_seq), 0) + 1 FROM raw.load_log", [delivery_date]
+        )
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

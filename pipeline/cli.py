@@ -12,6 +12,8 @@ from pipeline import night
 from pipeline.config import Settings
 from pipeline.lock import WarehouseBusy
 
+DEMO_HISTORY_DAYS = 180  # the registers as they stood: the sample's complaints and posts name companies this old
+
 
 def _date(text: str) -> date:
     try:
@@ -49,7 +51,7 @@ def cmd_reports(args: argparse.Namespace, settings: Settings) -> None:
 def cmd_sample(args: argparse.Namespace, settings: Settings) -> None:
     from pipeline.sample import generate
 
-    counts = generate(settings.landing, args.start, args.end, scale=args.scale)
+    counts = generate(settings.landing, args.start, args.end, scale=args.scale, history_days=args.history)
     summary = "，".join(f"{k} {v}行" for k, v in counts.items())
     _say(f"样例数据已写入 {settings.landing}（{args.start} 至 {args.end}，规模 {args.scale}）：{summary}")
 
@@ -58,9 +60,19 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     end = args.end or date.today() - timedelta(days=1)
     start = end - timedelta(days=args.days - 1)
     args.start, args.end = start, end
-    cmd_sample(argparse.Namespace(start=start, end=end, scale="demo"), settings)
+    cmd_sample(argparse.Namespace(start=start, end=end, scale="demo", history=DEMO_HISTORY_DAYS), settings)
     cmd_backfill(args, settings)
     _say(f"演示完成。打开 {settings.reports / 'index.html'} 查看简报；用 make sql 查询 {settings.marts_db}")
+
+
+def cmd_hash_id(args: argparse.Namespace, settings: Settings) -> None:
+    """Keyed hashes of ID numbers read from standard input, for the organiser blacklist seed."""
+    from extract.batch import keyed_hash
+
+    key = settings.hash_key()
+    for line in sys.stdin:
+        if line.strip():
+            print(keyed_hash(key, line.strip()))
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> None:
@@ -86,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--start", type=_date, required=True)
     p.add_argument("--end", type=_date, required=True)
     p.add_argument("--scale", choices=("demo", "province", "national"), default="demo")
+    p.add_argument("--history", type=int, default=0, help="首日另交付此前若干天的存量登记与网站备案（history.csv）")
     p.set_defaults(func=cmd_sample)
     p = sub.add_parser("demo", help="生成样例数据并回填最近若干天")
     p.add_argument("--end", type=_date, default=None)
@@ -93,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("docs", help="生成数据字典（dbt docs）")
     p.set_defaults(func=cmd_docs)
+    p = sub.add_parser("hash-id", help="从标准输入逐行读取证件号码，输出其密钥哈希（用于组织者黑名单种子表）")
+    p.set_defaults(func=cmd_hash_id)
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     try:

@@ -10,7 +10,9 @@
     _ground_truth/manifest/<D>.csv                source, date, file_name, rows, malformed
 
 Everything written for D is a pure function of (seed, scale, D), so a sub-range reproduces the same bytes, and
-generate replaces the date folders it writes whole. Ground-truth files are UTF-8 with a header row, one per date.
+generate replaces the date folders it writes whole; with ``history_days`` the first date also carries
+``registrations/<start>/history.csv`` and ``icp_filings/<start>/history.csv``, the registers of the days before
+it (see ``generate``). Ground-truth files are UTF-8 with a header row, one per date.
 
 The world: registration i of date D is ``World.company(D, i)``; ordinary complaints and hits name companies of
 the previous 180 days (some registered before the generated range). Scheme k (``S00042``) starts on a date fixed
@@ -1858,6 +1860,33 @@ def _deliver(landing: Path, w: World, source: str, d: date) -> list[ManifestRow]
     return manifest
 
 
+_HISTORY = ("registrations", "icp_filings")  # the registers a warehouse starts from
+
+
+def _history(landing: Path, w: World, source: str, start: date, days: int) -> ManifestRow:
+    """A register as it stood before `start`: what `source` delivered in the `days` before, as one more file of
+    `start` (``history.csv``, UTF-8, canonical headers), with its ground truth."""
+    style = Style("csv-utf8", False, SOURCES[source].columns, 0, "%H:%M:%S", False, False, False, False)
+    name = "history.csv"
+    with contextlib.ExitStack() as stack:
+        write_truth = None
+        if source in _TRUTH:
+            path = landing / "_ground_truth" / _TRUTH[source][0] / f"{start.isoformat()}.csv"
+            write_truth = csv.writer(
+                stack.enter_context(path.open("a", encoding="utf-8", newline="")), lineterminator="\n"
+            ).writerow
+        tap = _Tap(write_truth)
+        records = itertools.chain.from_iterable(
+            _GENERATORS[source](w, start - timedelta(days=back))[1] for back in range(days, 0, -1)
+        )
+        cells = _cells(style, w.rng("format", source, start, "history"))
+        rows = [cells(values) for values in tap.values(records)]
+    folder = landing / source / start.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_file(folder / name, start, style, rows, w.rng("format", "history"))
+    return ManifestRow(source, start.isoformat(), name, len(rows), tap.malformed)
+
+
 def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -1866,8 +1895,14 @@ def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[object,
         writer.writerows(rows)
 
 
-def generate(landing_dir: Path, start: date, end: date, scale: str = "demo", seed: int = 20260101) -> dict[str, int]:
-    """Write sample deliveries of every source for every date in [start, end]; returns rows written per source."""
+def generate(
+    landing_dir: Path, start: date, end: date, scale: str = "demo", seed: int = 20260101, history_days: int = 0
+) -> dict[str, int]:
+    """Write sample deliveries of every source for every date in [start, end]; returns rows written per source.
+
+    With `history_days`, `start` also delivers the registrations and ICP filings of the days before it
+    (``_history``): a warehouse starts from the registers as they stood, as complaints and posts name earlier
+    companies and their sites."""
     landing = Path(landing_dir)
     w = World(seed, SCALES[scale])
     counts = dict.fromkeys(_GENERATORS, 0)
@@ -1875,6 +1910,8 @@ def generate(landing_dir: Path, start: date, end: date, scale: str = "demo", see
     for offset in range((end - start).days + 1):
         d = start + timedelta(days=offset)
         manifest = [row for source in _GENERATORS for row in _deliver(landing, w, source, d)]
+        if d == start and history_days:
+            manifest += [_history(landing, w, source, start, history_days) for source in _HISTORY]
         for row in manifest:
             counts[row.source] += row.rows
         _write_csv(truth / "manifest" / f"{d.isoformat()}.csv", ManifestRow._fields, manifest)

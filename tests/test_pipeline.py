@@ -184,8 +184,67 @@ def test_scheme_scored_with_evidence_and_benign_company_not_red(settings: Settin
             or []
         )
     assert scheme[0] in ("red", "yellow")
-    assert "工单 C0-0" in scheme[1] and "监测 H" in scheme[1] and "投诉量" in scheme[1]
+    assert "工单C0-0" in scheme[1] and "监测H" in scheme[1] and "【投诉量】" in scheme[1]
     assert scheme[2] == DAYS[0]
     assert benign[1] == 0, "a restaurant with refund complaints has no pyramid-selling signal"
     assert resolved["C0-0"] == "domain" and resolved["C0-1"] == "uscc"
     assert personal == [], personal
+
+
+LATE = make_uscc(3, "320100")
+
+
+@pytest.mark.slow
+def test_late_registration_re_resolves_earlier_nights_incrementally(settings: Settings) -> None:
+    """Complaints name a company two nights before its registration arrives: the incremental build moves the
+    earlier nights' records and snapshots to the registered entity, exactly as a full rebuild does."""
+    days = [D1 + timedelta(days=i) for i in range(3)]
+    for n, day in enumerate(days):
+        write(
+            settings.landing / "complaints" / day.isoformat(),
+            "tickets",
+            "complaints",
+            [
+                {
+                    "ticket_id": f"L{n}",
+                    "received_at": f"{day} 10:00",
+                    "kind": "举报",
+                    "target_name": "南京市聚鑫汇网络科技有限公司",
+                    "description": "交入会费成为会员，发展下线拿推荐奖",
+                    "amount": 5000,
+                    "complainant_region": "320102",
+                }
+            ],
+            "csv-gbk",
+            chinese=True,
+        )
+    write(
+        settings.landing / "registrations" / days[2].isoformat(),
+        "reg",
+        "registrations",
+        [
+            {
+                "uscc": LATE,
+                "name": "南京市聚鑫汇网络科技有限公司",
+                "established_date": "2025-12-01",
+                "region_code": "320102",
+                "reg_capital": 10,
+            }
+        ],
+        "xlsx",
+    )
+    for day in days[:2]:
+        night.run_night(day, settings)
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        before = con.execute("SELECT DISTINCT entity_id FROM complaints").fetchall()
+    assert len(before) == 1 and before[0][0].startswith("N"), "no registration yet: a name-only entity"
+
+    night.run_night(days[2], settings)
+    incremental = snapshot(settings.marts_db)
+    assert {r[4] for r in incremental["complaints"]} == {LATE}
+    snapshots = {(r[0], r[1]) for r in incremental["suspect_entities"]}
+    assert snapshots == {(day, LATE) for day in days}, "the earlier nights' snapshots moved to the registration"
+
+    night.dbt(["build", "--full-refresh"], settings)
+    night.publish(settings)
+    assert snapshot(settings.marts_db) == incremental

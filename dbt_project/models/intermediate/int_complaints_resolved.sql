@@ -4,8 +4,9 @@
 -- related-company cluster, or becomes a name-only entity, or stays unresolved when it fits several
 -- unrelated entities. resolution_method records how.
 with tickets as (
-    select t.*, coalesce(t.target_host, {{ host_in_text('t.target_name') }}) as host,
-        {{ address_region('t.target_address') }} as address_region
+    select t.*, {{ host_in_text('t.target_name') }} as name_host,
+        {{ address_region('t.target_address') }} as address_region,
+        substr(t.complainant_region, 1, 4) as complainant_city
     from {{ ref('stg_complaints__tickets') }} as t
 ),
 
@@ -17,11 +18,15 @@ matched as (
         case when t.target_uscc is not null then 'uscc' else {{ resolved_method('n', 'h') }} end
             as resolution_method,
         coalesce(n.cluster_id, h.cluster_id) as candidate_cluster,
+        h.host as h_host,
         n.name_only_id
     from tickets as t
     left join {{ ref('int_names_resolved') }} as n
         on t.target_name_norm = n.name_norm and coalesce(t.address_region, '') = coalesce(n.address_region, '')
-    left join {{ ref('int_hosts_resolved') }} as h on t.host = h.host
+        and coalesce(t.complainant_city, '') = coalesce(n.complainant_city, '')
+    -- a domain written as the name is explicit: it goes before the URL's host when it was filed
+    left join {{ ref('int_hosts_resolved') }} as nh on t.name_host = nh.host
+    left join {{ ref('int_hosts_resolved') }} as h on h.host = coalesce(nh.host, t.target_host, t.name_host)
 )
 
 select
@@ -32,7 +37,7 @@ select
     m.target_name,
     m.target_name_norm,
     m.target_core,
-    m.host as target_host,
+    coalesce(m.h_host, m.target_host, m.name_host) as target_host,
     m.description,
     m.amount,
     m.complainant_region,

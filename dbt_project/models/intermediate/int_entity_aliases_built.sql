@@ -1,17 +1,24 @@
 -- depends_on: {{ ref('region_names') }}, {{ ref('org_forms') }}, {{ ref('industry_terms') }}
 -- Every name by which a registered entity can be referred to: its full normalised name, its core
--- (without region and organisation form), its trade name (字号), and the names of the sites it filed.
+-- (without region and organisation form; for a name that carries the district of its own address, such
+-- as 长沙市天心区久嘉汽车维修部, also without the district), its trade name (字号), and the names of the
+-- sites it filed.
+{% set regions = seed_alternation('region_names', 'region_name') %}
 with registered as (
     select
         uscc,
         region_code,
         name_norm,
-        {{ name_core('name_norm') }} as core
+        {{ name_core('name_norm') }} as core,
+        nullif(regexp_extract({{ fold_width('address') }},
+            '^(?:{{ regions }})*([一-龥]{1,4}?(?:新区|区|县))', 1), '') as district
     from {{ ref('stg_registrations__companies') }}
 ),
 
 parsed as (
-    select uscc, region_code, name_norm, core, {{ trade_name('core') }} as trade
+    select uscc, region_code, name_norm, core, {{ trade_name('core') }} as trade,
+        case when {{ dbt.position('district', 'name_norm') }} > 0
+            then {{ name_core(dbt.replace('name_norm', 'district', "''")) }} end as core_without_district
     from registered
 ),
 
@@ -25,6 +32,9 @@ aliases as (
     select uscc, region_code, name_norm as alias, 'name' as alias_kind from parsed
     union all
     select uscc, region_code, core, 'name_core' from parsed where length(core) >= 2
+    union all
+    select uscc, region_code, core_without_district, 'name_core' from parsed
+    where length(core_without_district) >= 2 and core_without_district <> core
     union all
     select uscc, region_code, trade, 'trade_name' from parsed where length(trade) >= 2 and trade <> core
     union all

@@ -1,75 +1,31 @@
+-- depends_on: {{ ref('int_entity_changes_detected') }}
 -- The measured value of each second-level indicator (seed risk_indicators) per entity and as-of date
--- (every loaded delivery date), over the records delivered in the last {{ window_days() }} days, with a
+-- (every loaded delivery date), over the facts delivered in the last {{ window_days() }} days, with a
 -- Chinese detail and up to three records behind it. An entity has rows on an as-of date when a lexicon
 -- term about it, or its screened registration, falls in the window; indicators measuring zero are left out.
+-- Incremental: a build recomputes only what int_entity_changes_detected says changed, so a night's cost
+-- follows that night's deliveries rather than the warehouse's history.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
+) }}
 {% set window = var('signal_window_days') | int %}
 with nights as (
     select distinct delivery_date as as_of_date
     from {{ source('raw', 'load_audit') }}
 ),
 
-registrations as (
-    select r.uscc, r.established_date, r.reg_capital, r.first_delivery_date, k.cluster_id,
-        coalesce(k.cluster_size, 1) as cluster_size
-    from {{ ref('stg_registrations__companies') }} as r
-    left join {{ ref('int_entities_clustered') }} as k on r.uscc = k.entity_id
+attributes as (
+    select * from {{ ref('int_entity_attributes_joined') }}
 ),
 
-screened as (
-    select s.uscc, s.reason_kind, s.matched, r.first_delivery_date as delivery_date
-    from {{ ref('int_registrations_screened') }} as s
-    inner join registrations as r on s.uscc = r.uscc
-),
-
--- entities whose cluster (or themselves, when unclustered) has a blacklisted legal representative
-blacklisted as (
-    select distinct coalesce(m.uscc, s.uscc) as entity_id, s.uscc as member_uscc
-    from screened as s
-    inner join registrations as g on s.uscc = g.uscc
-    left join registrations as m on g.cluster_id = m.cluster_id
-    where s.reason_kind = 'blacklisted_rep'
-),
-
-complaints as (
-    select m.entity_id, c.ticket_id, c.delivery_date, c.kind, coalesce(c.amount, 0) as amount,
-        c.complainant_region, c.complainant_key, c.target_host
-    from {{ ref('int_complaints_resolved') }} as c
-    inner join {{ ref('int_record_entities_mapped') }} as m
-        on m.record_type = 'complaint' and m.record_id = c.ticket_id
-),
-
-hits as (
-    select m.entity_id, h.hit_id, h.delivery_date, h.platform, h.url_host, h.reads + h.shares as reach
-    from {{ ref('int_keyword_hits_resolved') }} as h
-    inner join {{ ref('int_record_entities_mapped') }} as m
-        on m.record_type = 'post' and m.record_id = h.hit_id
-),
-
-signals as (
-    select entity_id, record_type, record_id, delivery_date, term, indicator_id, weight
-    from {{ ref('int_text_signals_matched') }}
-    where entity_id is not null
-),
-
--- the dated facts the window slides over: terms, screened registrations, complaints, posts
 facts as (
-    select entity_id, 'term' as fact, record_type, record_id, delivery_date, indicator_id, term,
-        weight, cast(null as varchar) as kind, cast(null as double) as amount, cast(null as varchar) as region,
-        cast(null as varchar) as person, cast(null as varchar) as site, cast(null as double) as reach
-    from signals
-    union all
-    select uscc, 'screened', 'registration', uscc, delivery_date,
-        case when reason_kind = 'restricted_name' then 'F05' else 'H03' end, matched,
-        null, null, null, null, null, null, null
-    from screened
-    union all
-    select entity_id, 'complaint', 'complaint', ticket_id, delivery_date, null, null, null, kind, amount,
-        complainant_region, complainant_key, target_host, null
-    from complaints
-    union all
-    select entity_id, 'post', 'post', hit_id, delivery_date, null, null, null, null, null, null, null,
-        coalesce(platform, '') || '|' || coalesce(url_host, ''), reach
-    from hits
+    select * from {{ ref('int_entity_facts_unioned') }} as f
+    {% if is_incremental() %}
+    -- only what the as-of dates to recompute can see
+    where {{ in_rebuild_scope(dbt.dateadd('day', window, 'f.delivery_date'), 'f.entity_id', '>') }}
+    {% endif %}
 ),
 
 windowed as (
@@ -79,6 +35,9 @@ windowed as (
     inner join nights as n
         on f.delivery_date <= n.as_of_date
         and f.delivery_date > {{ dbt.dateadd('day', -window, 'n.as_of_date') }}
+    {% if is_incremental() %}
+    where {{ in_rebuild_scope('n.as_of_date', 'f.entity_id') }}
+    {% endif %}
 ),
 
 anchors as (
@@ -157,13 +116,11 @@ sites as (
 ),
 
 entity_facts as (
-    select a.as_of_date, a.entity_id, g.uscc, g.established_date, g.reg_capital, g.cluster_id, g.cluster_size,
-        case when b.entity_id is not null then 1 else 0 end as blacklisted, b.member_uscc
+    select a.as_of_date, a.entity_id, g.entity_id as uscc, g.established_date, g.reg_capital, g.cluster_id,
+        g.cluster_size, case when g.blacklisted_member is not null then 1 else 0 end as blacklisted,
+        g.blacklisted_member as member_uscc
     from anchors as a
-    left join registrations as g on a.entity_id = g.uscc
-    left join (
-        select entity_id, min(member_uscc) as member_uscc from blacklisted group by entity_id
-    ) as b on a.entity_id = b.entity_id
+    left join attributes as g on a.entity_id = g.entity_id
 ),
 
 measured as (
@@ -255,9 +212,9 @@ behind as (
     select as_of_date, entity_id, 'H03', 'registration', member_uscc, as_of_date
     from entity_facts where blacklisted = 1
     union all
-    select f.as_of_date, f.entity_id, 'H04', 'registration', g.uscc, f.as_of_date
+    select f.as_of_date, f.entity_id, 'H04', 'registration', g.entity_id, f.as_of_date
     from entity_facts as f
-    inner join registrations as g on f.cluster_id = g.cluster_id and g.uscc <> f.entity_id
+    inner join attributes as g on f.cluster_id = g.cluster_id and g.entity_id <> f.entity_id
 ),
 
 behind_ranked as (

@@ -1,10 +1,13 @@
 -- Every host that complaints and posts point at (a URL, or a domain written as the name), resolved to the
 -- sponsor of its ICP filing where exactly one registered entity filed it, else to their shared cluster.
 with hosts as (
-    select distinct coalesce(target_host, {{ host_in_text('target_name') }}) as host
-    from {{ ref('stg_complaints__tickets') }}
+    select distinct target_host as host from {{ ref('stg_complaints__tickets') }}
+    union
+    select distinct {{ host_in_text('target_name') }} from {{ ref('stg_complaints__tickets') }}
     union
     select distinct url_host from {{ ref('stg_keyword_hits__posts') }}
+    union
+    select distinct {{ host_in_text('mentioned_name') }} from {{ ref('stg_keyword_hits__posts') }}
 ),
 
 filings as (

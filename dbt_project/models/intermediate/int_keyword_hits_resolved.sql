@@ -1,9 +1,10 @@
 -- Each hit resolved to an entity: by the full or core name of the entity it names, which is explicit;
--- else by the URL's host through ICP filings (a shell's site often carries its sister companies' posts);
+-- else by a filed domain it names, or the URL's host, through ICP filings (a shell's site often carries its sister companies' posts);
 -- else by trade or site name (int_names_resolved); else a related-company cluster, a name-only entity,
 -- or unresolved.
 with hits as (
-    select * from {{ ref('stg_keyword_hits__posts') }}
+    select p.*, {{ host_in_text('p.mentioned_name') }} as mentioned_host
+    from {{ ref('stg_keyword_hits__posts') }} as p
 ),
 
 matched as (
@@ -14,9 +15,11 @@ matched as (
         coalesce(n.cluster_id, h.cluster_id) as candidate_cluster,
         n.name_only_id
     from hits as p
-    left join {{ ref('int_hosts_resolved') }} as h on p.url_host = h.host
+    -- a domain the post names is explicit: it goes before the URL's host when it was filed
+    left join {{ ref('int_hosts_resolved') }} as mh on p.mentioned_host = mh.host
+    left join {{ ref('int_hosts_resolved') }} as h on h.host = coalesce(mh.host, p.url_host)
     left join {{ ref('int_names_resolved') }} as n
-        on p.mentioned_name_norm = n.name_norm and n.address_region is null
+        on p.mentioned_name_norm = n.name_norm and n.address_region is null and n.complainant_city is null
 )
 
 select

@@ -1,4 +1,13 @@
+-- depends_on: {{ ref('int_entity_changes_detected') }}
 -- One row per loaded 12315 ticket, resolved to its entity, with the legal forms its text supports.
+-- Incremental: a build writes the records of the dates loaded since the last build and the earlier
+-- records whose resolution changed (a late registration or filing can re-resolve any of them).
+{{ config(
+    materialized='incremental',
+    unique_key='ticket_id',
+    incremental_strategy='delete+insert',
+    pre_hook="{{ delete_redelivered('delivery_date') }}",
+) }}
 with forms as (
     select record_id,
         {{ dbt.listagg('legal_form', "'、'", 'order by legal_form') }} as legal_forms
@@ -38,3 +47,13 @@ select
 from {{ ref('int_complaints_resolved') }} as c
 left join forms as f on c.ticket_id = f.record_id
 left join terms as t on c.ticket_id = t.record_id
+{% if is_incremental() %}
+where c.delivery_date >= {{ rebuild_from() }}
+    or not exists (
+        select 1 from {{ this }} as prior
+        where prior.ticket_id = c.ticket_id
+            and {{ same('prior.entity_id', 'c.entity_id') }}
+            and {{ same('prior.uscc', 'c.uscc') }}
+            and prior.resolution_method = c.resolution_method
+    )
+{% endif %}

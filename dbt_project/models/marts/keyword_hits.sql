@@ -1,4 +1,13 @@
+-- depends_on: {{ ref('int_entity_changes_detected') }}
 -- One row per loaded web-monitoring hit, resolved to its entity, with the lexicon terms it carries.
+-- Incremental: a build writes the records of the dates loaded since the last build and the earlier
+-- records whose resolution changed (a late registration or filing can re-resolve any of them).
+{{ config(
+    materialized='incremental',
+    unique_key='hit_id',
+    incremental_strategy='delete+insert',
+    pre_hook="{{ delete_redelivered('delivery_date') }}",
+) }}
 with terms as (
     select record_id,
         {{ dbt.listagg('term', "'、'", 'order by term') }} as matched_terms,
@@ -32,3 +41,13 @@ select
     h.delivery_date
 from {{ ref('int_keyword_hits_resolved') }} as h
 left join terms as t on h.hit_id = t.record_id
+{% if is_incremental() %}
+where h.delivery_date >= {{ rebuild_from() }}
+    or not exists (
+        select 1 from {{ this }} as prior
+        where prior.hit_id = h.hit_id
+            and {{ same('prior.entity_id', 'h.entity_id') }}
+            and {{ same('prior.uscc', 'h.uscc') }}
+            and prior.resolution_method = h.resolution_method
+    )
+{% endif %}

@@ -1,0 +1,31 @@
+-- The registration facts the risk measures read for each registered entity: establishment, capital,
+-- related-company cluster and the blacklisted legal representative in it, if any.
+with registrations as (
+    select r.uscc, r.established_date, r.reg_capital, k.cluster_id, coalesce(k.cluster_size, 1) as cluster_size
+    from {{ ref('stg_registrations__companies') }} as r
+    left join {{ ref('int_entities_clustered') }} as k on r.uscc = k.entity_id
+),
+
+-- the blacklisted member of each entity's cluster (or the entity itself, when unclustered)
+blacklisted as (
+    select coalesce(m.uscc, s.uscc) as entity_id, min(s.uscc) as member_uscc
+    from {{ ref('int_registrations_screened') }} as s
+    inner join registrations as g on s.uscc = g.uscc
+    left join registrations as m on g.cluster_id = m.cluster_id
+    where s.reason_kind = 'blacklisted_rep'
+    group by coalesce(m.uscc, s.uscc)
+),
+
+members as (
+    select f.uscc as entity_id,
+        {{ dbt.listagg('g.uscc', "'、'", 'order by g.uscc') }} as other_members
+    from registrations as f
+    inner join registrations as g on f.cluster_id = g.cluster_id and g.uscc <> f.uscc
+    group by f.uscc
+)
+
+select r.uscc as entity_id, r.established_date, r.reg_capital, r.cluster_id, r.cluster_size,
+    b.member_uscc as blacklisted_member, m.other_members
+from registrations as r
+left join blacklisted as b on r.uscc = b.entity_id
+left join members as m on r.uscc = m.entity_id

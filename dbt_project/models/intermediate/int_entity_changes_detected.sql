@@ -1,0 +1,56 @@
+-- Which indicator measures the incremental int_entity_indicators_measured must recompute this build:
+-- every as-of date from the earliest delivery date loaded since the last complete build (entity '*',
+-- rebuild_from), and every as-of date of the entities whose earlier facts or registration facts changed
+-- (a late registration or filing re-resolving old complaints, a cluster that grew, a re-delivered day).
+-- The fingerprints and load sequence of the last complete build are kept by the on-run-end hook
+-- save_change_state; without them (a new warehouse) everything is recomputed.
+{% set state = change_state_relation() %}
+with loads as (
+    select delivery_date, load_seq from {{ source('raw', 'load_log') }}
+),
+
+{% if state is not none %}
+previous as (
+    select entity_id, delivery_date, fingerprint, load_seq from {{ state }}
+),
+
+built as (
+    select max(load_seq) as load_seq from previous
+),
+
+rebuild as (
+    select coalesce(
+        (select min(l.delivery_date) from loads as l where l.load_seq > (select load_seq from built)),
+        cast('9999-12-31' as date)) as rebuild_from
+),
+{% else %}
+previous as (
+    select entity_id, delivery_date, fingerprint from {{ ref('int_entity_inputs_fingerprinted') }} where 1 = 0
+),
+
+rebuild as (
+    select cast('1900-01-01' as date) as rebuild_from
+),
+{% endif %}
+
+current_ as (
+    select entity_id, delivery_date, fingerprint from {{ ref('int_entity_inputs_fingerprinted') }}
+),
+
+changed as (
+    select coalesce(c.entity_id, p.entity_id) as entity_id, coalesce(c.delivery_date, p.delivery_date) as delivery_date
+    from current_ as c
+    full outer join previous as p
+        on c.entity_id = p.entity_id and coalesce(c.delivery_date, cast('0001-01-01' as date))
+            = coalesce(p.delivery_date, cast('0001-01-01' as date))
+    where c.fingerprint is null or p.fingerprint is null or c.fingerprint <> p.fingerprint
+)
+
+select '*' as entity_id,
+    case when exists (select 1 from changed where entity_id = '*') then cast('1900-01-01' as date)
+        else (select rebuild_from from rebuild) end as rebuild_from
+union all
+select distinct ch.entity_id, cast(null as date)
+from changed as ch
+cross join rebuild as r
+where ch.entity_id <> '*' and (ch.delivery_date is null or ch.delivery_date < r.rebuild_from)

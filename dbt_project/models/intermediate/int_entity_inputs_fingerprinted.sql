@@ -1,0 +1,47 @@
+-- What each entity's indicator measures are computed from, condensed: one hash per entity and delivery date
+-- over its facts (int_entity_facts_unioned), one per entity (delivery_date null) over its registration
+-- facts (int_entity_attributes_joined), and one for entity '*' over the settings every record and measure uses.
+-- int_entity_changes_detected compares them with those of the last complete build.
+with fact_items as (
+    select entity_id, delivery_date,
+        fact || '|' || record_type || '|' || record_id || '|' || coalesce(indicator_id, '') || '|'
+        || coalesce(term, '') || '|' || coalesce(cast(weight as varchar), '') || '|' || coalesce(kind, '') || '|'
+        || coalesce(cast(amount as varchar), '') || '|' || coalesce(region, '') || '|' || coalesce(person, '')
+        || '|' || coalesce(site, '') || '|' || coalesce(cast(reach as varchar), '') as item
+    from {{ ref('int_entity_facts_unioned') }}
+),
+
+attribute_items as (
+    select entity_id, cast(null as date) as delivery_date,
+        coalesce(cast(established_date as varchar), '') || '|' || coalesce(cast(reg_capital as varchar), '') || '|'
+        || coalesce(cluster_id, '') || '|' || cast(cluster_size as varchar) || '|'
+        || coalesce(blacklisted_member, '') || '|' || coalesce(other_members, '') as item
+    from {{ ref('int_entity_attributes_joined') }}
+),
+
+-- the settings that decide what every record and measure says: the window and the text seeds
+settings_items as (
+    select '*' as entity_id, cast(null as date) as delivery_date,
+        'signal_window_days|{{ var("signal_window_days") }}' as item
+    union all
+    select '*', null, 'lexicon|' || term || '|' || category || '|' || legal_form || '|' || indicator_id || '|'
+        || cast(weight as varchar)
+    from {{ ref('lexicon') }}
+    union all
+    select '*', null, 'exclusion|' || phrase || '|' || term from {{ ref('lexicon_exclusions') }}
+    union all
+    select '*', null, 'restricted|' || trade_name from {{ ref('restricted_trade_names') }}
+    union all
+    select '*', null, 'blacklist|' || id_hash from {{ ref('organiser_blacklist') }}
+)
+
+select entity_id, delivery_date,
+    {{ dbt.hash(dbt.listagg('item', "'#'", 'order by item')) }} as fingerprint
+from (
+    select * from fact_items
+    union all
+    select * from attribute_items
+    union all
+    select * from settings_items
+) as items
+group by entity_id, delivery_date
