@@ -2,7 +2,7 @@
 # REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id clean
+.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -89,6 +89,10 @@ clean: ## remove generated data, Airflow state and dbt artefacts (keeps .venv)
 
 evaluate: setup ## measure resolution and scheme detection against the sample generator's ground truth
 	$(BIN)/python -m pipeline.evaluate
+
+export-table: setup ## a published table as CSV or XLSX: make export-table TABLE=leads OUT=leads.xlsx
+	@test -n "$(TABLE)" -a -n "$(OUT)" || { echo "用法：make export-table TABLE=表名 OUT=文件.csv|文件.xlsx"; exit 2; }
+	$(BIN)/python -m pipeline.cli export $(TABLE) --out $(OUT)
 
 hash-id: setup ## keyed hashes of the ID numbers on standard input, for seeds/organiser_blacklist.csv
 	@$(BIN)/python -m pipeline.cli hash-id

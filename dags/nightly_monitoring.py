@@ -34,10 +34,26 @@ def delivery_date() -> date:
     return pendulum.instance(context["dag_run"].run_after).in_timezone(TZ).date() - timedelta(days=1)
 
 
+PII_CONNECTION = "pyramid_watch_pii"
+
+
 def _settings() -> Settings:
-    """Imported lazily so parsing the DAG file stays cheap."""
+    """The warehouse's settings; the keyed-hash key from the environment, else from the password of the
+    Airflow connection `pyramid_watch_pii` (else the warehouse's own key file). Imported lazily so parsing
+    the DAG file stays cheap."""
+    import os
+
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
     from pipeline.config import Settings
 
+    if "PII_HASH_KEY" not in os.environ:
+        try:
+            if key := Connection.get(PII_CONNECTION).password:
+                os.environ["PII_HASH_KEY"] = key
+        except AirflowNotFoundException:
+            pass
     return Settings.from_env()
 
 

@@ -122,6 +122,8 @@ class Parser:
         notes: list[str] = []
         for header, column in mapping.items():
             raw = cells.get(header)
+            if raw is not None and "\x00" in raw:  # a NUL is never data, and no database column takes one
+                raw = raw.replace("\x00", "")
             text = None if raw is None or not raw.strip() else raw
             if text is None:
                 continue

@@ -26,6 +26,7 @@ _DATE_PATTERNS = (
 _TIME = re.compile(r"^[T\s]*(\d{1,2})[:时](\d{1,2})(?:分|:)?(?:(\d{1,2})秒?)?(?:\.\d+)?$")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
 
 class CellError(ValueError):
@@ -148,5 +149,5 @@ def mask_name(value: str) -> str:
 
 
 def mask_free_text(value: str) -> str:
-    """Mask mobile numbers and ID numbers written inside free text."""
-    return _ID_NUMBER.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", value))
+    """Mask mobile numbers, ID numbers and e-mail addresses written inside free text."""
+    return _EMAIL.sub(r"\1***@\2", _ID_NUMBER.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", value)))

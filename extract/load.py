@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 from extract.batch import Batch
 from extract.sources import SOURCES
 from extract.spec import Source
+from pipeline import failpoints
 
 _ARROW = {
     "VARCHAR": pa.string(),
@@ -127,6 +128,7 @@ def load_date(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: da
         con.execute(
             "INSERT INTO raw.load_log SELECT ?, coalesce(max(load_seq), 0) + 1 FROM raw.load_log", [delivery_date]
         )
+        failpoints.reach("load")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -38,6 +38,8 @@ Cells = dict[str, str | None] | RowError
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Detect UTF-8 (with or without BOM) or GB18030; refuse anything else."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise FileRejected(f"文件 {name} 为UTF-32编码，仅接受UTF-8或GB18030/GBK编码")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected(f"文件 {name} 为UTF-16编码，仅接受UTF-8或GB18030/GBK编码")
     try:
@@ -48,7 +50,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise FileRejected(f"文件 {name} 编码无法识别（非UTF-8或GB18030/GBK）") from exc
-    if "\x00" in text:
+    if text.count("\x00") * 20 > len(text):  # UTF-16 or UTF-32 without a byte-order mark, or binary
         raise FileRejected(f"文件 {name} 含有二进制内容，编码无法识别")
     return text, "gb18030"
 
@@ -70,6 +72,10 @@ def read_csv(path: Path) -> Iterator[list[str] | tuple[int, Cells]]:
         except StopIteration:
             return
         except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise FileRejected(
+                    f"文件 {path.name} 第{reader.line_num}行附近有超过{MAX_FIELD}字符的单元格（导出损坏或缺少换行）"
+                ) from exc
             raise FileRejected(f"文件 {path.name} 第{reader.line_num}行附近CSV结构损坏：{exc}") from exc
         row_number = reader.line_num
         if not any(c.strip() for c in cells):
@@ -130,8 +136,12 @@ def read_jsonl(path: Path) -> Iterator[list[str] | tuple[int, Cells]]:
     text, _ = decode(path.read_bytes(), path.name)
     rows: list[tuple[int, Cells]] = []
     header: dict[str, None] = {}
-    for row_number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines ends a line at \n only: U+2028, U+0085 and the like are text inside a value
+    for row_number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
+            continue
+        if len(line) > MAX_FIELD:
+            rows.append((row_number, RowError(f"该行超过{MAX_FIELD}字符（导出损坏或缺少换行）", line[:500])))
             continue
         try:
             record = json.loads(line)

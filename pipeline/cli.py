@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from pipeline import night
 from pipeline.config import Settings
@@ -65,6 +66,13 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     _say(f"演示完成。打开 {settings.reports / 'index.html'} 查看简报；用 make sql 查询 {settings.marts_db}")
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
+    from pipeline.export import export
+
+    n = export(settings.marts_db, args.table, args.out)
+    _say(f"已导出 {args.table} 共{n}行：{args.out}（以 = + - @ 开头的文本已加单引号，防止表格软件当作公式执行）")
+
+
 def cmd_hash_id(args: argparse.Namespace, settings: Settings) -> None:
     """Keyed hashes of ID numbers read from standard input, for the organiser blacklist seed."""
     from extract.batch import keyed_hash
@@ -106,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("docs", help="生成数据字典（dbt docs）")
     p.set_defaults(func=cmd_docs)
+    p = sub.add_parser("export", help="将集市中的一张表导出为 CSV 或 XLSX")
+    p.add_argument("table")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("hash-id", help="从标准输入逐行读取证件号码，输出其密钥哈希（用于组织者黑名单种子表）")
     p.set_defaults(func=cmd_hash_id)
     args = parser.parse_args(argv)

@@ -20,6 +20,7 @@ import duckdb
 from extract.batch import parse_delivery
 from extract.load import load_date, write_stage
 from extract.sources import SOURCES
+from pipeline import failpoints
 from pipeline.config import ROOT, Settings
 from pipeline.lock import writer_lock
 
@@ -37,6 +38,7 @@ def extract_source(source: str, day: date, settings: Settings) -> list[dict]:
     settings.prepare()
     batch = parse_delivery(SOURCES[source], settings.landing, day, settings.hash_key())
     write_stage(batch, settings.warehouse)
+    failpoints.reach("extract")
     return batch.audit
 
 
@@ -89,6 +91,7 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
     os.environ["DBT_DUCKDB_PATH"] = str(settings.build_db)
     os.environ["DBT_TARGET_PATH"] = str(settings.warehouse / "dbt_target")
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    failpoints.reach("dbt")
     result = dbtRunner().invoke(
         [
             *args,
@@ -167,8 +170,9 @@ def publish(settings: Settings, hold: bool = False) -> Path:
     """
     target = settings.marts_db
     tmp = settings.warehouse / f".marts.{os.getpid()}.duckdb.tmp"
-    tmp.unlink(missing_ok=True)
     with writer_lock(settings.warehouse):
+        for stale in settings.warehouse.glob(".marts.*.duckdb.tmp*"):  # left by a killed publication
+            stale.unlink()
         with duckdb.connect(str(tmp)) as con:
             con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
             if hold and target.exists():
@@ -187,6 +191,7 @@ def publish(settings: Settings, hold: bool = False) -> Path:
         fd = os.open(tmp, os.O_RDONLY)
         os.fsync(fd)
         os.close(fd)
+        failpoints.reach("publish")
         tmp.replace(target)
         dir_fd = os.open(settings.warehouse, os.O_RDONLY)
         os.fsync(dir_fd)

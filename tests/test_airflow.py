@@ -11,6 +11,7 @@ import duckdb
 import pytest
 from test_pipeline import DAYS, deliver
 
+from extract.batch import keyed_hash
 from pipeline.config import ROOT, Settings
 
 AIRFLOW = Path(sys.executable).parent / "airflow"
@@ -54,6 +55,9 @@ def test_dag_imports_and_wiring() -> None:
 def test_night_runs_through_airflow(tmp_path: Path, settings: Settings) -> None:
     deliver(settings.landing)
     env = airflow_env(tmp_path, settings)
+    # the keyed-hash key from an Airflow connection, not the environment
+    del env["PII_HASH_KEY"]
+    env["AIRFLOW_CONN_PYRAMID_WATCH_PII"] = '{"conn_type": "generic", "password": "key-from-a-connection"}'
     subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, check=True, capture_output=True)
     day = DAYS[1].isoformat()
     result = subprocess.run(
@@ -67,3 +71,9 @@ def test_night_runs_through_airflow(tmp_path: Path, settings: Settings) -> None:
     assert [d.isoformat() for (d,) in dates] == [day]
     assert tickets == [("C1-0",), ("C1-1",)]
     assert (settings.reports / "daily" / f"{day}.html").exists()
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        hashed = con.execute(
+            "SELECT DISTINCT complainant_phone_hash FROM raw.complaints WHERE ticket_id = 'C1-0'"
+        ).fetchall()
+    assert hashed == [(keyed_hash(b"key-from-a-connection", "13700000000"),)]
+    assert not (settings.warehouse / ".pii_hash_key").exists()

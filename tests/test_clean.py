@@ -85,10 +85,10 @@ def test_numbers_fold_full_width_and_separators() -> None:
 
 
 def test_personal_data_masked_in_free_text() -> None:
-    text = "我的电话13812345678，身份证110101199001011234，请联系"
+    text = "我的电话13812345678，身份证110101199001011234，邮箱xh.zhang@example.com，请联系"
     masked = clean.mask_free_text(text)
-    assert "13812345678" not in masked and "110101199001011234" not in masked
-    assert "138****5678" in masked and "110101********1234" in masked
+    assert "13812345678" not in masked and "110101199001011234" not in masked and "xh.zhang" not in masked
+    assert "138****5678" in masked and "110101********1234" in masked and "x***@example.com" in masked
 
 
 def test_date_type() -> None:
