@@ -2,7 +2,7 @@
 # REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table clean
+.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table case browser clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -50,9 +50,15 @@ setup: $(STAMP) ## create or update .venv with the pinned dependencies
 demo: setup ## sample data for the last 60 days, every night, every bulletin
 	$(BIN)/python -m pipeline.cli demo --days $(DEMO_DAYS) $(if $(DEMO_END),--end $(DEMO_END))
 
-test: setup ## the whole test suite (what .ci/run calls)
+test: setup browser ## the whole test suite (what .ci/run calls)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+browser: ## Debian's Chromium for the browser test, installed when missing (no browser is downloaded by playwright)
+	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && \
+	  { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; } \
+	  || { echo "未找到 chromium：请安装 Debian 的 chromium 软件包"; exit 1; }
 
 run: setup ## the nightly pipeline for DATE=YYYY-MM-DD
 	@test -n "$(DATE)" || { echo "用法：make run DATE=YYYY-MM-DD"; exit 2; }
@@ -89,6 +95,10 @@ clean: ## remove generated data, Airflow state and dbt artefacts (keeps .venv)
 
 evaluate: setup ## measure resolution and scheme detection against the sample generator's ground truth
 	$(BIN)/python -m pipeline.evaluate
+
+case: setup ## 个案专报 for one entity: make case ENTITY=<USCC or entity_id> → $(REPORTS_DIR)/cases/<ENTITY>.html
+	@test -n "$(ENTITY)" || { echo "用法：make case ENTITY=统一社会信用代码或主体编号"; exit 2; }
+	$(BIN)/python -m pipeline.cli case --entity $(ENTITY)
 
 export-table: setup ## a published table as CSV or XLSX: make export-table TABLE=leads OUT=leads.xlsx
 	@test -n "$(TABLE)" -a -n "$(OUT)" || { echo "用法：make export-table TABLE=表名 OUT=文件.csv|文件.xlsx"; exit 2; }

@@ -66,6 +66,18 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     _say(f"演示完成。打开 {settings.reports / 'index.html'} 查看简报；用 make sql 查询 {settings.marts_db}")
 
 
+def cmd_case(args: argparse.Namespace, settings: Settings) -> None:
+    from reports.case import CaseNotFound, render_case
+    from reports.render import render_index
+
+    try:
+        path = render_case(args.entity, settings)
+    except CaseNotFound as exc:
+        raise SystemExit(str(exc)) from None
+    render_index(settings)
+    _say(f"个案专报：{path}")
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> None:
     from pipeline.export import export
 
@@ -114,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_demo)
     p = sub.add_parser("docs", help="生成数据字典（dbt docs）")
     p.set_defaults(func=cmd_docs)
+    p = sub.add_parser("case", help="生成一个主体的个案专报")
+    p.add_argument("--entity", required=True, help="统一社会信用代码或主体编号")
+    p.set_defaults(func=cmd_case)
     p = sub.add_parser("export", help="将集市中的一张表导出为 CSV 或 XLSX")
     p.add_argument("table")
     p.add_argument("--out", type=Path, required=True)

@@ -373,6 +373,11 @@ def render_index(settings: Settings) -> Path:
     for kind, title in SERIES.items():
         files = sorted((settings.reports / kind).glob("*.html"), reverse=True)
         series_list.append({"title": title, "entries": [{"href": f"{kind}/{f.name}", "label": f.stem} for f in files]})
+    cases = sorted((settings.reports / "cases").glob("*.html"))
+    if cases:
+        series_list.append(
+            {"title": "个案专报", "entries": [{"href": f"cases/{f.name}", "label": f.stem} for f in cases]}
+        )
     quality = settings.reports / "quality" / "index.html"
     if quality.exists():
         series_list.append(
