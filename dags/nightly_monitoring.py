@@ -125,5 +125,14 @@ with DAG(
 
         return [str(p) for p in night.render(delivery_date(), _settings())]
 
+    @task
+    def email_daily() -> str:
+        """The daily bulletin by e-mail, through the SMTP connection `smtp_default`, to BULLETIN_RECIPIENTS."""
+        from reports.mail import recipients, send_daily
+
+        if not (to := recipients()):
+            return "未配置收件人（BULLETIN_RECIPIENTS），不发送"
+        return send_daily(delivery_date(), _settings(), to)
+
     extracted = [extract.override(task_id=f"extract_{name}")(name) for name in SOURCES]
-    extracted >> load_raw() >> gate_raw() >> build_marts() >> gate_marts() >> publish() >> bulletins()
+    extracted >> load_raw() >> gate_raw() >> build_marts() >> gate_marts() >> publish() >> bulletins() >> email_daily()

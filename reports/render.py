@@ -202,6 +202,18 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
     )
     for row in new_warnings + top:
         row["level_zh"] = LEVEL_ZH[row["warning_level"]]
+    # related-company clusters with red or yellow members in the period, by their highest risk index
+    clusters = _rows(
+        con,
+        """
+        SELECT e.cluster_id, max(e.cluster_size) AS cluster_size, count(DISTINCT s.entity_id) AS flagged,
+               max(s.risk_score) AS top_score, arg_max(e.entity_name, s.risk_score) AS lead_name,
+               count(DISTINCT CASE WHEN s.warning_level = 'red' THEN s.entity_id END) AS red
+        FROM suspect_entities AS s JOIN entities AS e ON s.entity_id = e.entity_id
+        WHERE s.as_of_date BETWEEN ? AND ? AND s.warning_level IN ('red', 'yellow') AND e.cluster_size > 1
+        GROUP BY e.cluster_id ORDER BY top_score DESC, flagged DESC, e.cluster_id LIMIT 10""",
+        span,
+    )
     categories = _rows(
         con,
         """
@@ -262,6 +274,7 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
         "comparison_note": "环比为与上一期相比" + ("；同比为与上年同期相比" if ago else "") + "。",
         "new_warnings": new_warnings,
         "top_entities": top,
+        "top_clusters": clusters,
         "trend_chart": trend_chart,
         "category_chart": _chart(category_fig, "chart-categories"),
         "region_chart": _chart(region_fig, "chart-regions"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import json
 import os
 import subprocess
 import sys
@@ -9,10 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from smtp_sink import SmtpSink
 from test_pipeline import DAYS, deliver
 
 from extract.batch import keyed_hash
 from pipeline.config import ROOT, Settings
+from reports.render import Period
 
 AIRFLOW = Path(sys.executable).parent / "airflow"
 
@@ -47,6 +52,7 @@ def test_dag_imports_and_wiring() -> None:
     assert dag.get_task("gate_marts").upstream_task_ids == {"build_marts"}
     assert dag.get_task("publish").upstream_task_ids == {"gate_marts"}
     assert dag.get_task("bulletins").upstream_task_ids == {"publish"}
+    assert dag.get_task("email_daily").upstream_task_ids == {"bulletins"}
     assert str(dag.timezone) in ("Asia/Shanghai", "Timezone('Asia/Shanghai')")
     assert dag.max_active_runs == 1
 
@@ -60,9 +66,20 @@ def test_night_runs_through_airflow(tmp_path: Path, settings: Settings) -> None:
     env["AIRFLOW_CONN_PYRAMID_WATCH_PII"] = '{"conn_type": "generic", "password": "key-from-a-connection"}'
     subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, check=True, capture_output=True)
     day = DAYS[1].isoformat()
-    result = subprocess.run(
-        [str(AIRFLOW), "dags", "test", "nightly_monitoring", day], env=env, capture_output=True, text=True
-    )
+    with SmtpSink() as sink:
+        env["AIRFLOW_CONN_SMTP_DEFAULT"] = json.dumps(
+            {
+                "conn_type": "smtp",
+                "host": "127.0.0.1",
+                "port": sink.port,
+                "extra": {"disable_ssl": True, "disable_tls": True, "from_email": "bulletin@example.gov.cn"},
+            }
+        )
+        env["BULLETIN_RECIPIENTS"] = "leader@example.gov.cn; office@example.gov.cn"
+        result = subprocess.run(
+            [str(AIRFLOW), "dags", "test", "nightly_monitoring", day], env=env, capture_output=True, text=True
+        )
+        messages = list(sink.messages)
     log = result.stdout + result.stderr
     assert "state=success" in log, log[-3000:]
     with duckdb.connect(str(settings.marts_db), read_only=True) as con:
@@ -70,10 +87,18 @@ def test_night_runs_through_airflow(tmp_path: Path, settings: Settings) -> None:
         tickets = con.execute("SELECT ticket_id FROM complaints ORDER BY 1").fetchall()
     assert [d.isoformat() for (d,) in dates] == [day]
     assert tickets == [("C1-0",), ("C1-1",)]
-    assert (settings.reports / "daily" / f"{day}.html").exists()
+    bulletin = settings.reports / "daily" / f"{day}.html"
+    assert bulletin.exists()
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
         hashed = con.execute(
             "SELECT DISTINCT complainant_phone_hash FROM raw.complaints WHERE ticket_id = 'C1-0'"
         ).fetchall()
     assert hashed == [(keyed_hash(b"key-from-a-connection", "13700000000"),)]
     assert not (settings.warehouse / ".pii_hash_key").exists()
+
+    (raw,) = messages
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    assert mail["Subject"] == f"网络传销监测日报 {Period.daily(DAYS[1]).issue} {Period.daily(DAYS[1]).label}"
+    assert {a.strip() for a in mail["To"].split(",")} == {"leader@example.gov.cn", "office@example.gov.cn"}
+    (attachment,) = [p for p in mail.iter_attachments() if p.get_filename() == f"{day}.html"]
+    assert attachment.get_payload(decode=True) == bulletin.read_bytes()
