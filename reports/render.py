@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 import plotly.graph_objects as go
 import plotly.offline
+import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from extract.sources import SOURCES
@@ -20,6 +21,7 @@ from pipeline.config import Settings
 TEMPLATES = Path(__file__).parent / "templates"
 AUTHORITY = "网络传销监测预警平台"
 LEVEL_ZH = {"red": "红色预警", "yellow": "黄色预警", "green": "绿色关注"}
+DBT_PROJECT = Path(__file__).resolve().parent.parent / "dbt_project" / "dbt_project.yml"
 STATUS_ZH = {"loaded": "已装载", "rejected": "整文件拒收", "missing": "未交付"}
 SERIES = {"daily": "监测日报", "weekly": "监测周报", "monthly": "监测月报"}
 
@@ -269,7 +271,15 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
         ORDER BY l.issued_date, e.entity_name""",
         span,
     )
+    names_this_year = _scalar(
+        con,
+        "SELECT count(*) FROM leads AS l JOIN entities AS e ON e.entity_id = l.entity_id "
+        "WHERE l.issued_date BETWEEN ? AND ? AND e.entity_kind <> 'registered'",
+        [p.end.replace(month=1, day=1), p.end],
+    )
     return {
+        "progress": progress_context(con, p),
+        "names_this_year": names_this_year,
         "cards": cards,
         "comparison_note": "环比为与上一期相比" + ("；同比为与上年同期相比" if ago else "") + "。",
         "new_warnings": new_warnings,
@@ -280,6 +290,89 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
         "region_chart": _chart(region_fig, "chart-regions"),
         "new_names": new_names,
         "as_of": as_of,
+    }
+
+
+@cache
+def feedback_days() -> int:
+    """Days a lead may wait for feedback before it is overdue: the dbt variable the leads mart uses."""
+    return int(yaml.safe_load(DBT_PROJECT.read_text(encoding="utf-8"))["vars"]["lead_feedback_days"])
+
+
+def progress_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
+    """Disposal progress: leads issued and answered in the period, actions, overdue at its end, by province."""
+    span = [p.start, p.end]
+    due = p.end - timedelta(days=feedback_days())
+    # leads issued by the period's end that had no action by then, and were issued more than the allowed days before
+    overdue_sql = """
+        FROM leads AS l LEFT JOIN entities AS e ON e.entity_id = l.entity_id
+        WHERE l.issued_date < ? AND NOT EXISTS (
+            SELECT 1 FROM lead_actions AS a WHERE a.lead_id = l.lead_id AND a.action_date <= ?)"""
+    by_region = _rows(
+        con,
+        """
+        WITH issued AS (
+            SELECT coalesce(r.province_name, '属地不明') AS province, count(*) AS issued
+            FROM leads AS l LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
+            WHERE l.issued_date BETWEEN ? AND ? GROUP BY ALL),
+        answered AS (
+            SELECT coalesce(r.province_name, '属地不明') AS province, count(DISTINCT a.lead_id) AS answered
+            FROM lead_actions AS a JOIN leads AS l ON l.lead_id = a.lead_id
+            LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
+            WHERE a.action_date BETWEEN ? AND ? GROUP BY ALL),
+        overdue AS (
+            SELECT coalesce(r.province_name, '属地不明') AS province, count(*) AS overdue
+            FROM leads AS l LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
+            WHERE l.issued_date < ? AND NOT EXISTS (
+                SELECT 1 FROM lead_actions AS a WHERE a.lead_id = l.lead_id AND a.action_date <= ?)
+            GROUP BY ALL)
+        SELECT province, coalesce(i.issued, 0) AS issued, coalesce(a.answered, 0) AS answered,
+               coalesce(o.overdue, 0) AS overdue
+        FROM issued AS i FULL JOIN answered AS a USING (province) FULL JOIN overdue AS o USING (province)
+        ORDER BY issued DESC, overdue DESC, province""",
+        [*span, *span, due, p.end],
+    )
+    cumulative = _rows(
+        con,
+        """
+        SELECT count(*) AS issued,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM lead_actions AS a
+                   WHERE a.lead_id = l.lead_id AND a.action_date <= ?)) AS answered,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM lead_actions AS a
+                   WHERE a.lead_id = l.lead_id AND a.action_date <= ? AND a.action IN ('行政处罚', '移送公安')))
+                   AS enforced
+        FROM leads AS l WHERE l.issued_date <= ?""",
+        [p.end, p.end, p.end],
+    )[0]
+    return {
+        "issued": _scalar(con, "SELECT count(*) FROM leads WHERE issued_date BETWEEN ? AND ?", span),
+        "answered": _scalar(
+            con,
+            "SELECT count(DISTINCT lead_id) FROM lead_actions "
+            "WHERE lead_id IS NOT NULL AND action_date BETWEEN ? AND ?",
+            span,
+        ),
+        "by_action": _rows(
+            con,
+            "SELECT action, count(*) AS n FROM lead_actions WHERE lead_id IS NOT NULL AND action_date BETWEEN ? AND ? "
+            "GROUP BY action ORDER BY n DESC, action",
+            span,
+        ),
+        "overdue": _scalar(con, "SELECT count(*)" + overdue_sql, [due, p.end]),
+        "overdue_list": _rows(
+            con,
+            "SELECT l.lead_id, coalesce(e.entity_name, l.entity_id) AS entity_name, l.issued_date, l.region_code"
+            + overdue_sql
+            + " ORDER BY l.issued_date, l.lead_id LIMIT 20",
+            [due, p.end],
+        ),
+        "by_region": by_region,
+        "feedback_days": feedback_days(),
+        "cumulative": cumulative,
+        "feedback_rate": f"{cumulative['answered'] / cumulative['issued'] * 100:.1f}%" if cumulative["issued"] else "—",
+        "enforced_rate": f"{cumulative['enforced'] / cumulative['answered'] * 100:.1f}%"
+        if cumulative["answered"]
+        else "—",
     }
 
 
@@ -328,7 +421,16 @@ def completeness_context(con: duckdb.DuckDBPyConnection, p: Period, as_of: date 
     return {"completeness": completeness, "quality_notes": quality_notes, "held": held}
 
 
-MARTS = {"entities", "complaints", "keyword_hits", "icp_sites", "leads", "suspect_entities", "daily_region_stats"}
+MARTS = {
+    "entities",
+    "complaints",
+    "keyword_hits",
+    "icp_sites",
+    "leads",
+    "lead_actions",
+    "suspect_entities",
+    "daily_region_stats",
+}
 
 
 def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
@@ -352,6 +454,7 @@ def render_bulletin(p: Period, settings: Settings) -> Path:
             heading=f"网络传销{SERIES[p.kind]}",
             issue=p.issue,
             period=p.label,
+            period_end=p.end,
             authority=AUTHORITY,
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
             index_href="../index.html",

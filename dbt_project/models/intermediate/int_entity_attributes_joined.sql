@@ -1,5 +1,6 @@
 -- The registration facts the risk measures read for each registered entity: establishment, capital,
--- related-company cluster and the blacklisted legal representative in it, if any.
+-- related-company cluster, the blacklisted legal representative in it and the first member fined or
+-- transferred to the police (disposition feedback), if any.
 with registrations as (
     select r.uscc, r.established_date, r.reg_capital, k.cluster_id, coalesce(k.cluster_size, 1) as cluster_size
     from {{ ref('stg_registrations__companies') }} as r
@@ -16,6 +17,16 @@ blacklisted as (
     group by coalesce(m.uscc, s.uscc)
 ),
 
+-- the first member of each entity's cluster (itself included) fined or transferred to the police
+disposed as (
+    select f.uscc as entity_id, d.entity_id as member_uscc, d.action, d.action_date,
+        row_number() over (partition by f.uscc order by d.action_date, d.entity_id, d.action) as rn
+    from registrations as f
+    inner join registrations as g on f.uscc = g.uscc or f.cluster_id = g.cluster_id
+    inner join {{ ref('int_dispositions_resolved') }} as d on d.entity_id = g.uscc
+    where d.action in ('行政处罚', '移送公安')
+),
+
 members as (
     select f.uscc as entity_id,
         {{ dbt.listagg('g.uscc', "'、'", 'order by g.uscc') }} as other_members
@@ -25,7 +36,9 @@ members as (
 )
 
 select r.uscc as entity_id, r.established_date, r.reg_capital, r.cluster_id, r.cluster_size,
-    b.member_uscc as blacklisted_member, m.other_members
+    b.member_uscc as blacklisted_member, d.member_uscc as disposed_member, d.action as disposed_action,
+    d.action_date as disposed_date, m.other_members
 from registrations as r
 left join blacklisted as b on r.uscc = b.entity_id
+left join disposed as d on r.uscc = d.entity_id and d.rn = 1
 left join members as m on r.uscc = m.entity_id

@@ -117,8 +117,12 @@ sites as (
 
 entity_facts as (
     select a.as_of_date, a.entity_id, g.entity_id as uscc, g.established_date, g.reg_capital, g.cluster_id,
-        g.cluster_size, case when g.blacklisted_member is not null then 1 else 0 end as blacklisted,
-        g.blacklisted_member as member_uscc
+        g.cluster_size,
+        case when g.blacklisted_member is not null or g.disposed_date <= a.as_of_date then 1 else 0 end
+            as blacklisted,
+        coalesce(g.blacklisted_member, g.disposed_member) as member_uscc,
+        case when g.blacklisted_member is not null then '法定代表人列入组织者黑名单'
+            else g.disposed_action || '（' || cast(g.disposed_date as varchar) || '）' end as member_reason
     from anchors as a
     left join attributes as g on a.entity_id = g.entity_id
 ),
@@ -175,7 +179,7 @@ measured as (
     select as_of_date, entity_id, 'H02', n_people, cast(n_people as varchar) || '人'
     from complaint_counts where n_people > 0
     union all
-    select as_of_date, entity_id, 'H03', 1.0, '关联企业' || member_uscc
+    select as_of_date, entity_id, 'H03', 1.0, '关联企业' || member_uscc || member_reason
     from entity_facts where blacklisted = 1
     union all
     select as_of_date, entity_id, 'H04', cluster_size, cast(cluster_size as varchar) || '家企业（' || cluster_id || '）'

@@ -1,6 +1,7 @@
 -- Registrations screened for what they are, not what is said about them: a name whose core (字号 and
 -- industry, without region and organisation form) contains a trade name on the restricted-names seed, or
--- a legal representative whose keyed ID hash is on the organiser blacklist. One row per reason.
+-- a legal representative whose keyed ID hash is on the organiser blacklist (int_organisers_blacklisted: the
+-- seed, and organisers of cases transferred to the police) when it arrives. One row per reason.
 select
     r.uscc,
     'restricted_name' as reason_kind,
@@ -17,4 +18,7 @@ select
     b.case_ref,
     '法定代表人' || coalesce(r.legal_rep, '') || '列入传销组织者黑名单（' || coalesce(b.case_ref, '无案号') || '）'
 from {{ ref('stg_registrations__companies') }} as r
-inner join {{ ref('organiser_blacklist') }} as b on r.legal_rep_id_hash = b.id_hash
+inner join {{ ref('int_organisers_blacklisted') }} as b
+    on r.legal_rep_id_hash = b.id_hash
+    -- a registration that arrives once its legal representative is listed
+    and (b.listed_date is null or r.first_delivery_date >= b.listed_date)
