@@ -264,17 +264,13 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
     new_names = _rows(
         con,
         """
-        SELECT e.entity_name, l.issued_date AS first_flagged_date,
-               CASE e.entity_kind WHEN 'name_only' THEN '无登记平台或名称' ELSE '仅有信用代码' END AS kind_zh
-        FROM leads AS l JOIN entities AS e ON e.entity_id = l.entity_id
-        WHERE l.issued_date BETWEEN ? AND ? AND e.entity_kind <> 'registered'
-        ORDER BY l.issued_date, e.entity_name""",
+        SELECT scheme_name, name_kind, first_seen_date, n_entities, n_signal_records FROM scheme_names
+        WHERE first_seen_date BETWEEN ? AND ? ORDER BY first_seen_date, n_signal_records DESC, scheme_name""",
         span,
     )
     names_this_year = _scalar(
         con,
-        "SELECT count(*) FROM leads AS l JOIN entities AS e ON e.entity_id = l.entity_id "
-        "WHERE l.issued_date BETWEEN ? AND ? AND e.entity_kind <> 'registered'",
+        "SELECT count(*) FROM scheme_names WHERE first_seen_date BETWEEN ? AND ?",
         [p.end.replace(month=1, day=1), p.end],
     )
     return {
@@ -428,6 +424,7 @@ MARTS = {
     "icp_sites",
     "leads",
     "lead_actions",
+    "scheme_names",
     "suspect_entities",
     "daily_region_stats",
 }

@@ -154,3 +154,15 @@ def test_bulletin_disposal_figures_equal_sql(warehouse: Settings) -> None:
     assert sql == (3, 2, 1)
     assert {k: int(v) for k, v in actions.items()} == by_action == {"约谈": 1, "核查无问题": 1}
     assert tuple(int(x) for x in cumulative.groups()) == (total, 2, 0)
+
+
+@pytest.mark.slow
+def test_new_scheme_names_listed_with_the_year_count(warehouse: Settings) -> None:
+    page = render_bulletin(Period.monthly(LAST), warehouse).read_text(encoding="utf-8")
+    section = page[page.index("新发现涉传名目") : page.index("数据完整性")]
+    with duckdb.connect(str(warehouse.marts_db), read_only=True) as con:
+        names = dict(con.execute("SELECT scheme_name, first_seen_date FROM scheme_names").fetchall())
+    assert names["云数贸"] == DAYS[0], "the scheme's trade name, first seen with its first lead"
+    assert "同心圆" in names
+    assert f"本年累计{len(names)}个" in section
+    assert all(f"<td>{name}</td>" in section for name in names)
