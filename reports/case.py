@@ -4,7 +4,6 @@ chart, its indicator scores and the evidence behind its warning, from the publis
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import networkx as nx
 import plotly.graph_objects as go
 
 from pipeline.config import Settings
-from reports.render import AUTHORITY, _chart, _environment, _plotly_js, _rows, _write
+from reports.render import _chart, _rows, _write, page
 
 LEVEL_ZH = {"red": "红色预警", "yellow": "黄色预警", "green": "绿色关注"}
 LEVELS = [
@@ -200,19 +199,12 @@ def render_case(key: str, settings: Settings) -> Path:
         raise CaseNotFound(f"主体标识 {key!r} 无效：应为统一社会信用代码或主体编号（字母与数字）")
     with duckdb.connect(str(settings.marts_db), read_only=True) as con:
         context = case_context(con, key)
-    html = (
-        _environment()
-        .get_template("case.html.j2")
-        .render(
-            title=f"个案专报 {context['entity']['entity_name']}",
-            heading="网络传销个案专报",
-            issue=context["entity"]["entity_name"],
-            period=f"截至 {context['latest']['as_of_date']}" if context["latest"] else "",
-            authority=AUTHORITY,
-            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
-            index_href="../index.html",
-            plotly_js=_plotly_js(),
-            **context,
-        )
+    html = page(
+        "case.html.j2",
+        title=f"个案专报 {context['entity']['entity_name']}",
+        heading="网络传销个案专报",
+        issue=context["entity"]["entity_name"],
+        period=f"截至 {context['latest']['as_of_date']}" if context["latest"] else "",
+        **context,
     )
     return _write(settings.reports / "cases" / f"{key}.html", html)

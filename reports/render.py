@@ -100,6 +100,21 @@ def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
 
 
+def page(template: str, *, charts: bool = True, index_href: str = "../index.html", **context: Any) -> str:
+    """A page of the bulletin site: the template with the masthead's authority and time, and plotly.js once."""
+    return (
+        _environment()
+        .get_template(template)
+        .render(
+            authority=AUTHORITY,
+            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            index_href=index_href,
+            plotly_js=_plotly_js() if charts else None,
+            **context,
+        )
+    )
+
+
 @cache
 def _plotly_js() -> str:
     return plotly.offline.get_plotlyjs()
@@ -443,21 +458,14 @@ def render_bulletin(p: Period, settings: Settings) -> Path:
     """Write one bulletin for a period from the published marts."""
     with duckdb.connect(str(settings.marts_db), read_only=True) as con:
         context = bulletin_context(con, p)
-    html = (
-        _environment()
-        .get_template("bulletin.html.j2")
-        .render(
-            title=f"{SERIES[p.kind]} {p.label}",
-            heading=f"网络传销{SERIES[p.kind]}",
-            issue=p.issue,
-            period=p.label,
-            period_end=p.end,
-            authority=AUTHORITY,
-            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
-            index_href="../index.html",
-            plotly_js=_plotly_js(),
-            **context,
-        )
+    html = page(
+        "bulletin.html.j2",
+        title=f"{SERIES[p.kind]} {p.label}",
+        heading=f"网络传销{SERIES[p.kind]}",
+        issue=p.issue,
+        period=p.label,
+        period_end=p.end,
+        **context,
     )
     return _write(p.path(settings.reports), html)
 
@@ -496,20 +504,15 @@ def render_index(settings: Settings) -> Path:
         series_list.append(
             {"title": "数据质量报告", "entries": [{"href": "quality/index.html", "label": "质量检查结果"}]}
         )
-    html = (
-        _environment()
-        .get_template("index.html.j2")
-        .render(
-            title="网络传销监测简报目录",
-            heading="网络传销监测简报目录",
-            issue="",
-            period="",
-            authority=AUTHORITY,
-            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
-            index_href="index.html",
-            plotly_js=None,
-            series_list=series_list,
-        )
+    html = page(
+        "index.html.j2",
+        charts=False,
+        index_href="index.html",
+        title="网络传销监测简报目录",
+        heading="网络传销监测简报目录",
+        issue="",
+        period="",
+        series_list=series_list,
     )
     return _write(settings.reports / "index.html", html)
 

@@ -69,3 +69,16 @@
 {% macro same(a, b) -%}
     ({{ a }} = {{ b }} or ({{ a }} is null and {{ b }} is null))
 {%- endmacro %}
+
+{# Filter of an incremental record mart: the records of the dates loaded again, and the earlier records whose
+   resolution (entity, USCC or method) differs from what the mart holds. #}
+{% macro redelivered_or_re_resolved(alias, key) -%}
+    {{ alias }}.delivery_date >= {{ rebuild_from() }}
+    or not exists (
+        select 1 from {{ this }} as prior
+        where prior.{{ key }} = {{ alias }}.{{ key }}
+            and {{ same('prior.entity_id', alias ~ '.entity_id') }}
+            and {{ same('prior.uscc', alias ~ '.uscc') }}
+            and prior.resolution_method = {{ alias }}.resolution_method
+    )
+{%- endmacro %}

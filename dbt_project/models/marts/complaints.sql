@@ -48,12 +48,5 @@ from {{ ref('int_complaints_resolved') }} as c
 left join forms as f on c.ticket_id = f.record_id
 left join terms as t on c.ticket_id = t.record_id
 {% if is_incremental() %}
-where c.delivery_date >= {{ rebuild_from() }}
-    or not exists (
-        select 1 from {{ this }} as prior
-        where prior.ticket_id = c.ticket_id
-            and {{ same('prior.entity_id', 'c.entity_id') }}
-            and {{ same('prior.uscc', 'c.uscc') }}
-            and prior.resolution_method = c.resolution_method
-    )
+where {{ redelivered_or_re_resolved('c', 'ticket_id') }}
 {% endif %}

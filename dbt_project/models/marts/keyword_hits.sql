@@ -42,12 +42,5 @@ select
 from {{ ref('int_keyword_hits_resolved') }} as h
 left join terms as t on h.hit_id = t.record_id
 {% if is_incremental() %}
-where h.delivery_date >= {{ rebuild_from() }}
-    or not exists (
-        select 1 from {{ this }} as prior
-        where prior.hit_id = h.hit_id
-            and {{ same('prior.entity_id', 'h.entity_id') }}
-            and {{ same('prior.uscc', 'h.uscc') }}
-            and prior.resolution_method = h.resolution_method
-    )
+where {{ redelivered_or_re_resolved('h', 'hit_id') }}
 {% endif %}
