@@ -100,7 +100,7 @@ def _environment() -> Environment:
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
 
 
-def page(template: str, *, charts: bool = True, index_href: str = "../index.html", **context: Any) -> str:
+def page(template: str, *, with_plotly: bool = True, index_href: str = "../index.html", **context: Any) -> str:
     """A page of the bulletin site: the template with the masthead's authority and time, and plotly.js once."""
     return (
         _environment()
@@ -109,7 +109,7 @@ def page(template: str, *, charts: bool = True, index_href: str = "../index.html
             authority=AUTHORITY,
             generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
             index_href=index_href,
-            plotly_js=_plotly_js() if charts else None,
+            plotly_js=_plotly_js() if with_plotly else None,
             **context,
         )
     )
@@ -506,7 +506,7 @@ def render_index(settings: Settings) -> Path:
         )
     html = page(
         "index.html.j2",
-        charts=False,
+        with_plotly=False,
         index_href="index.html",
         title="网络传销监测简报目录",
         heading="网络传销监测简报目录",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_bulletins import published  # noqa: F401  (the fixture)
 from test_pipeline import DAYS, SCHEME
 
@@ -39,7 +40,10 @@ def _open(page: Page, path: Path) -> tuple[list[str], list[str]]:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=15000)
+    try:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=15000)
+    except PlaywrightTimeout:
+        pytest.fail(f"{path.name}: no chart drew in 15 s; script errors: {errors}; requests refused: {outside}")
     return outside, errors
 
 
