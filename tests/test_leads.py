@@ -16,6 +16,7 @@ from pipeline.config import Settings
 from reports.render import Period, render_bulletin
 
 CLEAN = make_uscc(7, "520100")
+AGAIN = make_uscc(8, "450100")
 LATER, LAST = date(2026, 3, 10), date(2026, 3, 27)
 SCHEME_TEXT = "交3000元入会费成为会员，发展下线拿直推奖和见点奖，层级对碰，静态收益日息千分之五，复投出局"
 
@@ -70,6 +71,18 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     write(
         settings.landing / "complaints" / LATER.isoformat(), "new", "complaints", [complaint("K9", LATER)], "csv-utf8"
     )
+    # the scheme's case goes to the police; later its legal representative registers another company
+    transfer = {"uscc": SCHEME, "action": "移送公安", "action_date": LATER.isoformat(), "unit": "北海市市场监督管理局"}
+    write(settings.landing / "dispositions" / LATER.isoformat(), "transfer", "dispositions", [transfer], "jsonl")
+    again = {
+        "uscc": AGAIN,
+        "name": "南宁市新云数科技有限公司",
+        "legal_rep": "赵某",
+        "legal_rep_id": "450502199001011234",
+        "established_date": "2026-03-20",
+        "region_code": "450103",
+    }
+    write(settings.landing / "registrations" / LAST.isoformat(), "again", "registrations", [again], "csv-gbk")
     for day in [*DAYS, LATER, LAST]:
         night.run_night(day, settings)
     return settings
@@ -86,12 +99,29 @@ def _leads(settings: Settings) -> dict[tuple[str, int], tuple]:
 @pytest.mark.slow
 def test_leads_answered_by_lead_id_and_by_uscc(warehouse: Settings) -> None:
     leads = _leads(warehouse)
-    assert leads[(SCHEME, 1)] == (f"XS20260302-{SCHEME}", DAYS[0], "约谈", DAYS[2], False, "450502")
+    assert leads[(SCHEME, 1)] == (f"XS20260302-{SCHEME}", DAYS[0], "移送公安", LATER, False, "450502")
     first = leads[(CLEAN, 1)]
     assert first[1:4] == (DAYS[0], "核查无问题", DAYS[2])
     with duckdb.connect(str(warehouse.marts_db), read_only=True) as con:
         matched = dict(con.execute("SELECT action, matched_by FROM lead_actions WHERE lead_id IS NOT NULL").fetchall())
-    assert matched == {"约谈": "lead_id", "核查无问题": "uscc"}
+    assert matched == {"约谈": "lead_id", "核查无问题": "uscc", "移送公安": "uscc"}
+
+
+@pytest.mark.slow
+def test_transfer_raises_harm_and_blacklists_the_organiser(warehouse: Settings) -> None:
+    with duckdb.connect(str(warehouse.marts_db), read_only=True) as con:
+        h03 = dict(
+            con.execute(
+                "SELECT as_of_date, detail FROM entity_indicator_scores WHERE entity_id = ? AND indicator_id = 'H03'",
+                [SCHEME],
+            ).fetchall()
+        )
+        screened = con.execute(
+            "SELECT uscc, screened_date, reason FROM registration_screening WHERE reason_kind = 'blacklisted_rep'"
+        ).fetchall()
+    assert min(h03) == LATER and "移送公安" in h03[LATER], "harm counts the transfer from its date on"
+    ((uscc, screened_on, reason),) = screened
+    assert (uscc, screened_on) == (AGAIN, LAST) and "移送公安" in reason, "the organiser's next registration"
 
 
 @pytest.mark.slow
@@ -152,8 +182,8 @@ def test_bulletin_disposal_figures_equal_sql(warehouse: Settings) -> None:
         total = con.execute("SELECT count(*) FROM leads").fetchone()[0]
     assert tuple(int(x) for x in figures.groups()) == sql
     assert sql == (3, 2, 1)
-    assert {k: int(v) for k, v in actions.items()} == by_action == {"约谈": 1, "核查无问题": 1}
-    assert tuple(int(x) for x in cumulative.groups()) == (total, 2, 0)
+    assert {k: int(v) for k, v in actions.items()} == by_action == {"约谈": 1, "核查无问题": 1, "移送公安": 1}
+    assert tuple(int(x) for x in cumulative.groups()) == (total, 2, 1)
 
 
 @pytest.mark.slow

@@ -2,19 +2,21 @@
 -- related-company cluster, the blacklisted legal representative in it and the first member fined or
 -- transferred to the police (disposition feedback), if any.
 with registrations as (
-    select r.uscc, r.established_date, r.reg_capital, k.cluster_id, coalesce(k.cluster_size, 1) as cluster_size
+    select r.uscc, r.established_date, r.reg_capital, r.first_delivery_date, k.cluster_id,
+        coalesce(k.cluster_size, 1) as cluster_size
     from {{ ref('stg_registrations__companies') }} as r
     left join {{ ref('int_entities_clustered') }} as k on r.uscc = k.entity_id
 ),
 
--- the blacklisted member of each entity's cluster (or the entity itself, when unclustered)
+-- the first member of each entity's cluster (or the entity itself, when unclustered) screened for a
+-- blacklisted legal representative, and the night it arrived
 blacklisted as (
-    select coalesce(m.uscc, s.uscc) as entity_id, min(s.uscc) as member_uscc
+    select coalesce(m.uscc, s.uscc) as entity_id, s.uscc as member_uscc, g.first_delivery_date as listed_on,
+        row_number() over (partition by coalesce(m.uscc, s.uscc) order by g.first_delivery_date, s.uscc) as rn
     from {{ ref('int_registrations_screened') }} as s
     inner join registrations as g on s.uscc = g.uscc
     left join registrations as m on g.cluster_id = m.cluster_id
     where s.reason_kind = 'blacklisted_rep'
-    group by coalesce(m.uscc, s.uscc)
 ),
 
 -- the first member of each entity's cluster (itself included) fined or transferred to the police
@@ -36,9 +38,9 @@ members as (
 )
 
 select r.uscc as entity_id, r.established_date, r.reg_capital, r.cluster_id, r.cluster_size,
-    b.member_uscc as blacklisted_member, d.member_uscc as disposed_member, d.action as disposed_action,
-    d.action_date as disposed_date, m.other_members
+    b.member_uscc as blacklisted_member, b.listed_on as blacklisted_date, d.member_uscc as disposed_member,
+    d.action as disposed_action, d.action_date as disposed_date, m.other_members
 from registrations as r
-left join blacklisted as b on r.uscc = b.entity_id
+left join blacklisted as b on r.uscc = b.entity_id and b.rn = 1
 left join disposed as d on r.uscc = d.entity_id and d.rn = 1
 left join members as m on r.uscc = m.entity_id

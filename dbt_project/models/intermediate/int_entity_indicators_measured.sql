@@ -118,10 +118,12 @@ sites as (
 entity_facts as (
     select a.as_of_date, a.entity_id, g.entity_id as uscc, g.established_date, g.reg_capital, g.cluster_id,
         g.cluster_size,
-        case when g.blacklisted_member is not null or g.disposed_date <= a.as_of_date then 1 else 0 end
+        -- from the night each became known: a blacklisted member's registration, a disposition's date
+        case when g.blacklisted_date <= a.as_of_date or g.disposed_date <= a.as_of_date then 1 else 0 end
             as blacklisted,
-        coalesce(g.blacklisted_member, g.disposed_member) as member_uscc,
-        case when g.blacklisted_member is not null then '法定代表人列入组织者黑名单'
+        case when g.blacklisted_date <= a.as_of_date then g.blacklisted_member else g.disposed_member end
+            as member_uscc,
+        case when g.blacklisted_date <= a.as_of_date then '法定代表人列入组织者黑名单'
             else g.disposed_action || '（' || cast(g.disposed_date as varchar) || '）' end as member_reason
     from anchors as a
     left join attributes as g on a.entity_id = g.entity_id

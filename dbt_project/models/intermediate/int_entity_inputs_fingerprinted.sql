@@ -15,7 +15,8 @@ attribute_items as (
     select entity_id, cast(null as date) as delivery_date,
         coalesce(cast(established_date as varchar), '') || '|' || coalesce(cast(reg_capital as varchar), '') || '|'
         || coalesce(cluster_id, '') || '|' || cast(cluster_size as varchar) || '|'
-        || coalesce(blacklisted_member, '') || '|' || coalesce(disposed_member, '') || '|'
+        || coalesce(blacklisted_member, '') || '|' || coalesce(cast(blacklisted_date as varchar), '') || '|'
+        || coalesce(disposed_member, '') || '|'
         || coalesce(disposed_action, '') || '|' || coalesce(cast(disposed_date as varchar), '') || '|'
         || coalesce(other_members, '') as item
     from {{ ref('int_entity_attributes_joined') }}
