@@ -314,70 +314,55 @@ def progress_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any
     """Disposal progress: leads issued and answered in the period, actions, overdue at its end, by province."""
     span = [p.start, p.end]
     due = p.end - timedelta(days=feedback_days())
-    # leads issued by the period's end that had no action by then, and were issued more than the allowed days before
-    overdue_sql = """
-        FROM leads AS l LEFT JOIN entities AS e ON e.entity_id = l.entity_id
-        WHERE l.issued_date < ? AND NOT EXISTS (
-            SELECT 1 FROM lead_actions AS a WHERE a.lead_id = l.lead_id AND a.action_date <= ?)"""
-    by_region = _rows(
+    answered = "EXISTS (SELECT 1 FROM lead_actions AS a WHERE a.lead_id = l.lead_id AND a.action_date {})"
+    leads = _rows(
         con,
-        """
-        WITH issued AS (
-            SELECT coalesce(r.province_name, '属地不明') AS province, count(*) AS issued
-            FROM leads AS l LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
-            WHERE l.issued_date BETWEEN ? AND ? GROUP BY ALL),
-        answered AS (
-            SELECT coalesce(r.province_name, '属地不明') AS province, count(DISTINCT a.lead_id) AS answered
-            FROM lead_actions AS a JOIN leads AS l ON l.lead_id = a.lead_id
-            LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
-            WHERE a.action_date BETWEEN ? AND ? GROUP BY ALL),
-        overdue AS (
-            SELECT coalesce(r.province_name, '属地不明') AS province, count(*) AS overdue
-            FROM leads AS l LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
-            WHERE l.issued_date < ? AND NOT EXISTS (
-                SELECT 1 FROM lead_actions AS a WHERE a.lead_id = l.lead_id AND a.action_date <= ?)
-            GROUP BY ALL)
-        SELECT province, coalesce(i.issued, 0) AS issued, coalesce(a.answered, 0) AS answered,
-               coalesce(o.overdue, 0) AS overdue
-        FROM issued AS i FULL JOIN answered AS a USING (province) FULL JOIN overdue AS o USING (province)
-        ORDER BY issued DESC, overdue DESC, province""",
-        [*span, *span, due, p.end],
+        f"""
+        SELECT l.lead_id, coalesce(e.entity_name, l.entity_id) AS entity_name, l.issued_date, l.region_code,
+               coalesce(r.province_name, '属地不明') AS province,
+               l.issued_date BETWEEN ? AND ? AS issued_in_period,
+               {answered.format("BETWEEN ? AND ?")} AS answered_in_period,
+               {answered.format("<= ?")} AS answered_by_end,
+               {answered.format("<= ? AND a.action IN ('行政处罚', '移送公安')")} AS enforced_by_end
+        FROM leads AS l
+        LEFT JOIN entities AS e ON e.entity_id = l.entity_id
+        LEFT JOIN regions AS r ON substr(l.region_code, 1, 2) || '0000' = r.province_code
+        ORDER BY l.issued_date, l.lead_id""",
+        [*span, *span, p.end, p.end],
     )
-    cumulative = _rows(
-        con,
-        """
-        SELECT count(*) AS issued,
-               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM lead_actions AS a
-                   WHERE a.lead_id = l.lead_id AND a.action_date <= ?)) AS answered,
-               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM lead_actions AS a
-                   WHERE a.lead_id = l.lead_id AND a.action_date <= ? AND a.action IN ('行政处罚', '移送公安')))
-                   AS enforced
-        FROM leads AS l WHERE l.issued_date <= ?""",
-        [p.end, p.end, p.end],
-    )[0]
+    for lead in leads:
+        # issued more than the allowed days before the period's end, and no action by then
+        lead["overdue"] = lead["issued_date"] < due and not lead["answered_by_end"]
+    overdue = [lead for lead in leads if lead["overdue"]]
+    regions: dict[str, dict[str, Any]] = {}
+    for lead in leads:
+        row = regions.setdefault(
+            lead["province"], {"province": lead["province"], "issued": 0, "answered": 0, "overdue": 0}
+        )
+        row["issued"] += lead["issued_in_period"]
+        row["answered"] += lead["answered_in_period"]
+        row["overdue"] += lead["overdue"]
+    so_far = [lead for lead in leads if lead["issued_date"] <= p.end]
+    cumulative = {
+        "issued": len(so_far),
+        "answered": sum(lead["answered_by_end"] for lead in so_far),
+        "enforced": sum(lead["enforced_by_end"] for lead in so_far),
+    }
     return {
-        "issued": _scalar(con, "SELECT count(*) FROM leads WHERE issued_date BETWEEN ? AND ?", span),
-        "answered": _scalar(
-            con,
-            "SELECT count(DISTINCT lead_id) FROM lead_actions "
-            "WHERE lead_id IS NOT NULL AND action_date BETWEEN ? AND ?",
-            span,
-        ),
+        "issued": sum(lead["issued_in_period"] for lead in leads),
+        "answered": sum(lead["answered_in_period"] for lead in leads),
         "by_action": _rows(
             con,
             "SELECT action, count(*) AS n FROM lead_actions WHERE lead_id IS NOT NULL AND action_date BETWEEN ? AND ? "
             "GROUP BY action ORDER BY n DESC, action",
             span,
         ),
-        "overdue": _scalar(con, "SELECT count(*)" + overdue_sql, [due, p.end]),
-        "overdue_list": _rows(
-            con,
-            "SELECT l.lead_id, coalesce(e.entity_name, l.entity_id) AS entity_name, l.issued_date, l.region_code"
-            + overdue_sql
-            + " ORDER BY l.issued_date, l.lead_id LIMIT 20",
-            [due, p.end],
+        "overdue": len(overdue),
+        "overdue_list": overdue[:20],
+        "by_region": sorted(
+            (r for r in regions.values() if r["issued"] or r["answered"] or r["overdue"]),
+            key=lambda r: (-r["issued"], -r["overdue"], r["province"]),
         ),
-        "by_region": by_region,
         "feedback_days": feedback_days(),
         "cumulative": cumulative,
         "feedback_rate": f"{cumulative['answered'] / cumulative['issued'] * 100:.1f}%" if cumulative["issued"] else "—",
