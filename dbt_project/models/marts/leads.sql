@@ -73,11 +73,7 @@ matched as (
     select s.lead_id, a.action, a.action_date, a.unit, a.fine_amount, a.matched_by,
         row_number() over (partition by s.lead_id order by a.action_date desc, a.action desc) as rn
     from spans as s
-    inner join actions as a
-        on a.entity_id = s.entity_id
-        and (a.lead_id = s.lead_id
-            or (a.lead_id is null and a.action_date >= s.issued_date
-                and (s.next_issued_date is null or a.action_date < s.next_issued_date)))
+    inner join actions as a on {{ answers_lead('a', 's') }}
 ),
 
 latest_night as (
