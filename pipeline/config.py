@@ -31,6 +31,14 @@ class Settings:
             reports=_path("REPORTS_DIR", "data/reports"),
         )
 
+    def environ(self) -> dict[str, str]:
+        """The variables from_env reads, pointing another process (a `make` target, a task) at this warehouse."""
+        return {
+            "LANDING_DIR": str(self.landing),
+            "WAREHOUSE_DIR": str(self.warehouse),
+            "REPORTS_DIR": str(self.reports),
+        }
+
     @property
     def build_db(self) -> Path:
         return self.warehouse / "build.duckdb"

@@ -30,9 +30,7 @@ def airflow_env(tmp_path: Path, settings: Settings) -> dict[str, str]:
         "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{state}/airflow.db",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(state / "logs"),
-        "LANDING_DIR": str(settings.landing),
-        "WAREHOUSE_DIR": str(settings.warehouse),
-        "REPORTS_DIR": str(settings.reports),
+        **settings.environ(),
     }
 
 

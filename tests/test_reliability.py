@@ -28,11 +28,7 @@ from pipeline.lock import WarehouseBusy, writer_lock
 
 def cli(settings: Settings, *args: str, failpoint: str | None = None) -> subprocess.CompletedProcess[str]:
     """The command line in a process of its own, as `make` runs it."""
-    env = os.environ | {
-        "LANDING_DIR": str(settings.landing),
-        "WAREHOUSE_DIR": str(settings.warehouse),
-        "REPORTS_DIR": str(settings.reports),
-    }
+    env = os.environ | settings.environ()
     env.pop(VARIABLE, None)
     if failpoint:
         env[VARIABLE] = failpoint
@@ -100,15 +96,10 @@ def _lock_held(warehouse: Path) -> bool:
 def test_second_writer_waits_or_refuses_in_chinese(settings: Settings) -> None:
     deliver(settings.landing)
     settings.prepare()
-    env = os.environ | {
-        "LANDING_DIR": str(settings.landing),
-        "WAREHOUSE_DIR": str(settings.warehouse),
-        "REPORTS_DIR": str(settings.reports),
-    }
     first = subprocess.Popen(
         [sys.executable, "-m", "pipeline.cli", "run", "--date", DAYS[0].isoformat()],
         cwd=ROOT,
-        env=env,
+        env=os.environ | settings.environ(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
