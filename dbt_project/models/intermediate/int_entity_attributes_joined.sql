@@ -1,21 +1,21 @@
 -- The registration facts the risk measures read for each registered entity: establishment, capital,
 -- related-company cluster, the blacklisted legal representative in it and the first member fined or
 -- transferred to the police (disposition feedback), if any.
+-- every registered entity has a cluster (int_entities_clustered; a company alone is a cluster of one)
 with registrations as (
-    select r.uscc, r.established_date, r.reg_capital, r.first_delivery_date, k.cluster_id,
-        coalesce(k.cluster_size, 1) as cluster_size
+    select r.uscc, r.established_date, r.reg_capital, r.first_delivery_date, k.cluster_id, k.cluster_size
     from {{ ref('stg_registrations__companies') }} as r
-    left join {{ ref('int_entities_clustered') }} as k on r.uscc = k.entity_id
+    inner join {{ ref('int_entities_clustered') }} as k on r.uscc = k.entity_id
 ),
 
--- the first member of each entity's cluster (or the entity itself, when unclustered) screened for a
--- blacklisted legal representative, and the night it arrived
+-- the first member of each entity's cluster (itself included) screened for a blacklisted legal
+-- representative, and the night it arrived
 blacklisted as (
-    select coalesce(m.uscc, s.uscc) as entity_id, s.uscc as member_uscc, g.first_delivery_date as listed_on,
-        row_number() over (partition by coalesce(m.uscc, s.uscc) order by g.first_delivery_date, s.uscc) as rn
+    select f.uscc as entity_id, s.uscc as member_uscc, g.first_delivery_date as listed_on,
+        row_number() over (partition by f.uscc order by g.first_delivery_date, s.uscc) as rn
     from {{ ref('int_registrations_screened') }} as s
     inner join registrations as g on s.uscc = g.uscc
-    left join registrations as m on g.cluster_id = m.cluster_id
+    inner join registrations as f on g.cluster_id = f.cluster_id
     where s.reason_kind = 'blacklisted_rep'
 ),
 
@@ -24,7 +24,7 @@ disposed as (
     select f.uscc as entity_id, d.entity_id as member_uscc, d.action, d.action_date,
         row_number() over (partition by f.uscc order by d.action_date, d.entity_id, d.action) as rn
     from registrations as f
-    inner join registrations as g on f.uscc = g.uscc or f.cluster_id = g.cluster_id
+    inner join registrations as g on f.cluster_id = g.cluster_id
     inner join {{ ref('int_dispositions_resolved') }} as d on d.entity_id = g.uscc
     where d.action in ('行政处罚', '移送公安')
 ),
