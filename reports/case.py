@@ -81,16 +81,14 @@ def _cluster_chart(con: duckdb.DuckDBPyConnection, entity: dict[str, Any]) -> tu
         [entity["cluster_id"]],
     )
     ids = {m["entity_id"] for m in members}
-    edges = [
-        e
-        for e in _rows(
-            con,
-            "SELECT entity_a, entity_b, shared_attribute_zh, strength FROM entity_relations "
-            "WHERE entity_a IN (SELECT entity_id FROM entities WHERE cluster_id = ?) ORDER BY ALL",
-            [entity["cluster_id"]],
-        )
-        if e["entity_b"] in ids
-    ]
+    edges = _rows(
+        con,
+        "WITH members AS (SELECT entity_id FROM entities WHERE cluster_id = ?) "
+        "SELECT entity_a, entity_b, shared_attribute_zh, strength FROM entity_relations "
+        "WHERE entity_a IN (SELECT entity_id FROM members) AND entity_b IN (SELECT entity_id FROM members) "
+        "ORDER BY ALL",
+        [entity["cluster_id"]],
+    )
     graph = nx.Graph()
     graph.add_nodes_from(sorted(ids))
     graph.add_edges_from((e["entity_a"], e["entity_b"]) for e in edges)
