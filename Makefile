@@ -60,13 +60,13 @@ browser: ## Debian's Chromium for the browser test, installed when missing (no b
 	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; } \
 	  || { echo "未找到 chromium：请安装 Debian 的 chromium 软件包"; exit 1; }
 
-run: setup ## the nightly pipeline for DATE=YYYY-MM-DD
+run: setup ## the nightly pipeline for DATE=YYYY-MM-DD (pulls database and HTTP sources; PULL=0 replays the landing zone)
 	@test -n "$(DATE)" || { echo "用法：make run DATE=YYYY-MM-DD"; exit 2; }
-	$(BIN)/python -m pipeline.cli run --date $(DATE)
+	$(BIN)/python -m pipeline.cli run --date $(DATE) $(if $(filter 0,$(PULL)),--no-pull)
 
-backfill: setup ## every night from START to END, then the weekly and monthly bulletins
+backfill: setup ## every night from START to END, then the weekly and monthly bulletins (PULL=1 pulls each night's window)
 	@test -n "$(START)" -a -n "$(END)" || { echo "用法：make backfill START=YYYY-MM-DD END=YYYY-MM-DD"; exit 2; }
-	$(BIN)/python -m pipeline.cli backfill --start $(START) --end $(END)
+	$(BIN)/python -m pipeline.cli backfill --start $(START) --end $(END) $(if $(filter 1,$(PULL)),--pull)
 
 reports: setup ## regenerate the bulletins due on DATE from the published marts
 	@test -n "$(DATE)" || { echo "用法：make reports DATE=YYYY-MM-DD"; exit 2; }

@@ -1,9 +1,15 @@
-"""Nightly monitoring: extract every source in parallel, load raw, gate, build marts, gate, publish, bulletins.
+"""Nightly monitoring: pull or wait for every source, extract them in parallel, load raw, gate, build marts,
+gate, publish, bulletins.
 
 Thin by design: each task calls the function `make run` calls (pipeline.night). The run for the interval
 starting on day D at 02:30 Asia/Shanghai processes delivery date D once the interval closes, so
 `airflow backfill create --dag-id nightly_monitoring --from-date D1 --to-date D2` runs deliveries D1 to
 the day before D2 (dates read in Asia/Shanghai), and `airflow dags test nightly_monitoring D` runs delivery D.
+
+Each source's first task follows upstream.toml: a database or HTTP source is pulled (`pull_<source>`; a backfill
+replays the landing zone unless its run conf says {"pull": true}); a file drop is waited for (`wait_<source>`,
+a sensor in reschedule mode, holding no worker slot) until its deadline, after which the night goes on and
+load_audit records the source as missing. A failed pull leaves its task red and the night goes on without it.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from airflow.timetables.interval import CronDataIntervalTimetable
 if TYPE_CHECKING:
     from pipeline.config import Settings
 
-SOURCES = ("registrations", "icp_filings", "complaints", "keyword_hits", "dispositions")
+from extract.upstream.config import Drop
+from extract.upstream.config import load as upstream_config
+
 TZ = "Asia/Shanghai"
+UPSTREAM = upstream_config()
 
 
 def delivery_date() -> date:
@@ -32,6 +41,14 @@ def delivery_date() -> date:
     if (logical := context.get("logical_date")) is not None:
         return pendulum.instance(logical).in_timezone(TZ).date()
     return pendulum.instance(context["dag_run"].run_after).in_timezone(TZ).date() - timedelta(days=1)
+
+
+def should_pull() -> bool:
+    """Pull from upstream: as the run's conf says, else on every run but a backfill (which replays)."""
+    context = get_current_context()
+    if (explicit := context["params"].get("pull")) is not None:
+        return bool(explicit)
+    return context["dag_run"].run_type != "backfill"
 
 
 PII_CONNECTION = "pyramid_watch_pii"
@@ -68,12 +85,29 @@ with DAG(
     params={
         "delivery_date": Param(
             None, type=["null", "string"], format="date", description="交付日期（YYYY-MM-DD），留空则按调度区间"
-        )
+        ),
+        "pull": Param(
+            None, type=["null", "boolean"], description="是否从数据库或接口拉取；留空则回填时不拉取、其余运行拉取"
+        ),
     },
     tags=["monitoring"],
 ) as dag:
 
-    @task
+    @task.sensor(poke_interval=300, timeout=timedelta(hours=24), mode="reschedule")
+    def wait(source: str) -> bool:
+        """Until the source's delivery for the date has arrived, or its deadline (upstream.toml) has passed."""
+        from pipeline import night
+
+        return night.delivery_due(source, delivery_date(), _settings(), pendulum.now(TZ))
+
+    @task(retries=0)  # the HTTP client retries what is worth retrying; the database gets the next night
+    def pull(source: str) -> str:
+        """The source's window for the date, from its database or HTTP API, into the landing zone."""
+        from pipeline import night
+
+        return night.pull_source(source, delivery_date(), _settings(), should_pull())
+
+    @task(trigger_rule="all_done")  # after a failed pull, the landing zone's files (or none) still go on
     def extract(source: str) -> str:
         """Read and check one source's delivery; stage it for loading."""
         from pipeline import night
@@ -134,5 +168,12 @@ with DAG(
             return "未配置收件人（BULLETIN_RECIPIENTS），不发送"
         return send_daily(delivery_date(), _settings(), to)
 
-    extracted = [extract.override(task_id=f"extract_{name}")(name) for name in SOURCES]
+    extracted = []
+    for name, config in UPSTREAM.items():
+        first = (
+            wait.override(task_id=f"wait_{name}")(name)
+            if isinstance(config, Drop)
+            else pull.override(task_id=f"pull_{name}")(name)
+        )
+        extracted.append(first >> extract.override(task_id=f"extract_{name}")(name))
     extracted >> load_raw() >> gate_raw() >> build_marts() >> gate_marts() >> publish() >> bulletins() >> email_daily()

@@ -9,6 +9,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from extract.upstream.config import ConfigError
 from pipeline import night
 from pipeline.config import Settings
 from pipeline.lock import WarehouseBusy
@@ -29,7 +30,7 @@ def _say(message: str) -> None:
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> None:
     started = time.monotonic()
-    paths = night.run_night(args.date, settings)
+    paths = night.run_night(args.date, settings, pull=args.pull)
     _say(f"{args.date} 夜间任务完成，用时{time.monotonic() - started:.1f}秒；集市：{settings.marts_db}")
     for p in paths:
         _say(f"  简报：{p}")
@@ -39,7 +40,7 @@ def cmd_backfill(args: argparse.Namespace, settings: Settings) -> None:
     if args.end < args.start:
         raise SystemExit("结束日期早于开始日期")
     started = time.monotonic()
-    paths = night.backfill(args.start, args.end, settings, progress=_say)
+    paths = night.backfill(args.start, args.end, settings, progress=_say, pull=args.pull)
     _say(f"回填 {args.start} 至 {args.end} 完成，共{len(paths)}个简报文件，用时{time.monotonic() - started:.1f}秒")
     _say(f"简报目录：{settings.reports / 'index.html'}")
 
@@ -62,6 +63,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> None:
     start = end - timedelta(days=args.days - 1)
     args.start, args.end = start, end
     cmd_sample(argparse.Namespace(start=start, end=end, scale="demo", history=DEMO_HISTORY_DAYS), settings)
+    args.pull = False
     cmd_backfill(args, settings)
     _say(f"演示完成。打开 {settings.reports / 'index.html'} 查看简报；用 make sql 查询 {settings.marts_db}")
 
@@ -106,10 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="运行一个交付日期的夜间任务")
     p.add_argument("--date", type=_date, required=True)
+    p.add_argument(
+        "--no-pull", dest="pull", action="store_false", help="不从数据库或接口拉取，只重放着陆区已有文件"
+    )
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("backfill", help="按顺序回填一段日期")
     p.add_argument("--start", type=_date, required=True)
     p.add_argument("--end", type=_date, required=True)
+    p.add_argument("--pull", action="store_true", help="先从数据库或接口拉取每夜的时间窗口（默认重放着陆区）")
     p.set_defaults(func=cmd_backfill)
     p = sub.add_parser("reports", help="重新生成某日应出的简报")
     p.add_argument("--date", type=_date, required=True)
@@ -139,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     try:
         args.func(args, settings)
-    except (night.NightFailed, WarehouseBusy, FileNotFoundError) as exc:
+    except (night.NightFailed, WarehouseBusy, FileNotFoundError, ConfigError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
     return 0

@@ -1,6 +1,6 @@
 """The nightly pipeline, step by step; `make run` and the Airflow DAG call these same functions.
 
-extract (per source) → load raw → raw gate → dbt build → marts gate → publish → bulletins.
+pull or wait (per source) → extract (per source) → load raw → raw gate → dbt build → marts gate → publish → bulletins.
 A failed blocking expectation holds the night's marts back: the last good ones stay published, with
 tonight's load_audit and quality_results beside them, and a held raw batch stays out of every later build
 until its date is delivered again and re-run.
@@ -12,14 +12,16 @@ import logging
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
+from extract import upstream
 from extract.batch import parse_delivery
-from extract.load import load_date, write_stage
+from extract.load import load_date, stage_dir, write_stage
 from extract.sources import SOURCES
+from extract.upstream import config as upstream_config
 from pipeline import failpoints
 from pipeline.config import ROOT, Settings
 from pipeline.lock import writer_lock
@@ -33,10 +35,52 @@ class NightFailed(RuntimeError):
     """A step of the night failed; the message is Chinese and names the step."""
 
 
+def _pull_note(source: str, day: date, settings: Settings) -> Path:
+    """Where a failed pull leaves its reason for the night's audit."""
+    return stage_dir(settings.warehouse, day) / f"{source}.pull_failed.txt"
+
+
+def pull_source(source: str, day: date, settings: Settings, pull: bool = True) -> str:
+    """Pull a database or HTTP source's window for the date into the landing zone (not when replaying the
+    landing zone, pull=False). A failed pull is noted for the night's audit and raised: the other sources go on,
+    and the landing zone keeps what an earlier pull of the date landed."""
+    settings.prepare()
+    note = _pull_note(source, day, settings)
+    note.unlink(missing_ok=True)
+    config = upstream_config.load()[source]
+    if isinstance(config, upstream_config.Drop):
+        return f"{upstream.label(source)}为文件投递，不拉取"
+    if not pull:
+        return f"{upstream.label(source)}：重放着陆区已有文件，不拉取"
+    try:
+        rows = upstream.pull(config, day, settings.landing)
+    except upstream.PullFailed as exc:
+        note.parent.mkdir(parents=True, exist_ok=True)
+        note.write_text(str(exc), encoding="utf-8")
+        raise
+    return f"{upstream.label(source)}：已拉取{rows}行（{upstream.window(day)[0]:%Y-%m-%d %H:%M} 起24小时）"
+
+
+def delivery_due(source: str, day: date, settings: Settings, now: datetime) -> bool:
+    """Whether the night should stop waiting for a dropped delivery: it has arrived, or its deadline passed."""
+    config = upstream_config.load()[source]
+    if not isinstance(config, upstream_config.Drop) or (until := upstream.deadline(config, day)) is None:
+        return True
+    return upstream.arrived(source, day, settings.landing) or now >= until
+
+
 def extract_source(source: str, day: date, settings: Settings) -> list[dict]:
     """Read and check one source's delivery for a date; stage it for loading. Returns its audit rows."""
     settings.prepare()
     batch = parse_delivery(SOURCES[source], settings.landing, day, settings.hash_key())
+    note = _pull_note(source, day, settings)
+    if note.exists():
+        failure = note.read_text(encoding="utf-8")
+        for row in batch.audit:
+            if row["status"] == "missing":
+                row["error"] = f"拉取失败：{failure}"
+            elif (row["file_name"] or "").startswith("pulled_"):
+                row["error"] = "；".join(filter(None, [row["error"], f"本次拉取失败，沿用此前拉取的文件：{failure}"]))
     write_stage(batch, settings.warehouse)
     failpoints.reach("extract")
     return batch.audit
@@ -223,10 +267,20 @@ def render(day: date, settings: Settings) -> list[Path]:
     return render_due(day, settings)
 
 
-def ingest(day: date, settings: Settings) -> dict[str, int]:
-    """Extract every source, load raw and pass the raw gate for one date."""
+def pull_and_extract(day: date, settings: Settings, pull: bool) -> None:
+    """Pull (when asked) and extract every source of a date; a failed pull is logged and its source goes on
+    with what the landing zone holds."""
     for name in SOURCES:
+        try:
+            log.info(pull_source(name, day, settings, pull))
+        except upstream.PullFailed as exc:
+            log.error("%s", exc)
         extract_source(name, day, settings)
+
+
+def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
+    """Pull when asked, extract every source, load raw and pass the raw gate for one date."""
+    pull_and_extract(day, settings, pull)
     counts = load_raw(day, settings)
     gate_raw(day, settings)
     return counts
@@ -254,12 +308,11 @@ def regate_later(day: date, settings: Settings) -> list[date]:
     return later
 
 
-def run_night(day: date, settings: Settings) -> list[Path]:
-    """The whole night for one delivery date."""
+def run_night(day: date, settings: Settings, pull: bool = True) -> list[Path]:
+    """The whole night for one delivery date; database and HTTP sources are pulled first unless pull=False."""
     settings.prepare()
     with writer_lock(settings.warehouse):
-        for name in SOURCES:
-            extract_source(name, day, settings)
+        pull_and_extract(day, settings, pull)
         load_raw(day, settings)
         gate_night(day, settings)
         build_marts(day, settings)
@@ -272,8 +325,13 @@ def dates(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def backfill(start: date, end: date, settings: Settings, progress: Callable[[str], None] = log.info) -> list[Path]:
+def backfill(
+    start: date, end: date, settings: Settings, progress: Callable[[str], None] = log.info, pull: bool = False
+) -> list[Path]:
     """Every night of a range in order, then every bulletin the range makes due.
+
+    The landing zone is replayed as it stands, unless pull=True: then each night's window is pulled first
+    from the database and HTTP sources.
 
     Each night's deliveries are extracted, loaded and gated in order; the marts, a function of the loaded
     partitions that passed their gates, are then built once, gated for each night's slice and published
@@ -284,7 +342,7 @@ def backfill(start: date, end: date, settings: Settings, progress: Callable[[str
     days = dates(start, end)
     with writer_lock(settings.warehouse):
         for i, day in enumerate(days, start=1):
-            counts = ingest(day, settings)
+            counts = ingest(day, settings, pull)
             held = held_reasons(day, settings)
             note = f"；阻断：{'；'.join(held)}" if held else ""
             progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()) + note)

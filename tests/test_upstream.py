@@ -1,0 +1,249 @@
+"""Pulling from upstream: a PostgreSQL replica and a paged JSON API on loopback land exactly the night's window in
+the landing zone; failures are clear, lose nothing and let the night go on; a late drop is taken by a re-run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from landing import make_uscc
+from upstream_servers import Api, PostgresServer
+
+from extract.batch import parse_delivery
+from extract.sources import SOURCES
+from extract.upstream import TZ, PullFailed
+from extract.upstream.config import ConfigError, Drop, HttpPull, load
+from pipeline import night
+from pipeline.config import Settings
+
+D = date(2026, 3, 2)
+TOKEN = "test-token"
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    with PostgresServer() as pg:
+        yield pg
+
+
+@pytest.fixture
+def api() -> Iterator[Api]:
+    with Api(TOKEN) as server:
+        yield server
+
+
+def configure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    path = tmp_path / "upstream.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("UPSTREAM_CONFIG", str(path))
+
+
+def landed(settings: Settings, source: str, day: date) -> list[dict]:
+    batch = parse_delivery(SOURCES[source], settings.landing, day, b"k")
+    assert [a["status"] for a in batch.audit] == ["loaded"], batch.audit
+    return batch.rows
+
+
+def test_configuration_is_checked(tmp_path: Path) -> None:
+    path = tmp_path / "upstream.toml"
+    cases = {
+        '[complaint]\nmode = "drop"': "没有名为 complaint 的数据源",
+        '[complaints]\nmode = "ftp"': "mode 应为 drop、database 或 http",
+        '[complaints]\nmode = "http"\nconnection = "x"\npath = "/a"\npagesize = 5': "不认识的设置 pagesize",
+        '[registrations]\nmode = "database"\nconnection = "x"': "缺少必需的设置",
+        '[registrations]\nmode = "database"\nconnection = "x"\nwindow_column = "t"': "table 与 query 须且只能给出一个",
+        '[registrations]\nmode = "drop"\ndeadline = "6点"': "deadline 应为 HH:MM",
+        '[complaints]\nmode = "http"\nconnection = "x"\npath = "/a"\ncolumns = { ticket = "id" }': (
+            "不是 complaints 的契约列名"
+        ),
+        "[complaints\n": "格式错误",
+    }
+    for text, message in cases.items():
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match=message):
+            load(path)
+    path.write_text('[complaints]\nmode = "http"\nconnection = "api"\npath = "/api/c"\npaging = "cursor"\n')
+    configs = load(path)
+    assert isinstance(configs["complaints"], HttpPull) and configs["complaints"].paging == "cursor"
+    assert configs["registrations"] == Drop("registrations")  # not named: a drop the night does not wait for
+    shipped = load(Path(__file__).parent.parent / "upstream.toml")
+    assert all(isinstance(c, Drop) for c in shipped.values())
+    assert {s for s, c in shipped.items() if c.deadline} == {s for s, spec in SOURCES.items() if spec.daily}
+
+
+REGISTRY_TABLE = """
+CREATE TABLE qy_djxx (
+  tyshxydm char(20), qymc varchar(200), fddbr varchar(50), fddbrzjhm varchar(30), clrq varchar(20),
+  xzqhdm char(6), jyfw text, gxsj timestamp
+);
+GRANT SELECT ON qy_djxx TO upstream;
+"""
+REGISTRY_CONFIG = """
+[registrations]
+mode = "database"
+connection = "registry"
+table = "public.qy_djxx"
+window_column = "gxsj"
+client_encoding = "GBK"
+columns = { uscc = "tyshxydm", name = "qymc", legal_rep = "fddbr", legal_rep_id = "fddbrzjhm", \
+established_date = "clrq", region_code = "xzqhdm", business_scope = "jyfw" }
+"""
+
+
+def registry_row(n: int, at: datetime) -> str:
+    return (
+        f"('{make_uscc(n, '450500')}', '北海市云{n}号网络科技有限公司', '赵某', '45050219900101123{n % 10}', "
+        f"'2026年03月0{1 + n % 2}日', '450502', '网络技术开发；会员管理', '{at:%Y-%m-%d %H:%M:%S.%f}')"
+    )
+
+
+def test_database_pull_takes_exactly_the_window(
+    postgres: PostgresServer, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    postgres.create_database("registry", "SQL_ASCII")  # a GBK-era replica: GBK bytes in a SQL_ASCII database
+    midnight = datetime.combine(D, datetime.min.time())
+    times = {
+        1: midnight - timedelta(microseconds=1),  # the night before
+        2: midnight,
+        3: midnight + timedelta(hours=12),
+        4: midnight + timedelta(days=1, microseconds=-1),
+        5: midnight + timedelta(days=1),  # the next night
+    }
+    rows = ", ".join(registry_row(n, at) for n, at in times.items())
+    postgres.psql("registry", f"{REGISTRY_TABLE} INSERT INTO qy_djxx VALUES {rows};", gbk_bytes=True)
+    configure(tmp_path, monkeypatch, REGISTRY_CONFIG)
+    monkeypatch.setenv("AIRFLOW_CONN_REGISTRY", postgres.uri("registry"))
+
+    assert "已拉取3行" in night.pull_source("registrations", D, settings)
+    got = landed(settings, "registrations", D)
+    assert sorted(r["uscc"] for r in got) == sorted(make_uscc(n, "450500") for n in (2, 3, 4))  # CHAR padding gone
+    assert {r["name"] for r in got} == {f"北海市云{n}号网络科技有限公司" for n in (2, 3, 4)}
+    assert {r["established_date"] for r in got} == {date(2026, 3, 1), date(2026, 3, 2)}
+    assert {r["legal_rep_id_masked"][:17] for r in got} == {"450502********123"}  # personal: masked and hashed
+
+    # pulling again replaces the date's file: upstream corrected a name and withdrew a row
+    postgres.psql(
+        "registry",
+        "UPDATE qy_djxx SET qymc = '北海市云三号网络科技有限公司' WHERE qymc LIKE '%云3号%';"
+        "DELETE FROM qy_djxx WHERE qymc LIKE '%云4号%';",
+        gbk_bytes=True,
+    )
+    assert "已拉取2行" in night.pull_source("registrations", D, settings)
+    assert [p.name for p in (settings.landing / "registrations" / D.isoformat()).iterdir()] == ["pulled_database.csv"]
+    assert {r["name"] for r in landed(settings, "registrations", D)} == {
+        "北海市云2号网络科技有限公司",
+        "北海市云三号网络科技有限公司",
+    }
+
+    # without the encoding, the GBK bytes do not decode: a clear error, and the landed file is kept
+    configure(tmp_path, monkeypatch, REGISTRY_CONFIG.replace('client_encoding = "GBK"\n', ""))
+    with pytest.raises(PullFailed, match=r"企业登记（registrations）：数据库拉取失败.*UTF8.*client_encoding（如 GBK）"):
+        night.pull_source("registrations", D, settings)
+    assert len(landed(settings, "registrations", D)) == 2
+
+    configure(tmp_path, monkeypatch, REGISTRY_CONFIG)
+    monkeypatch.setenv("AIRFLOW_CONN_REGISTRY", postgres.uri("registry").replace("upstream:", "upstream:x"))
+    with pytest.raises(PullFailed, match=r"数据库拉取失败（连接 registry）.*password authentication failed") as failed:
+        night.pull_source("registrations", D, settings)
+    assert PostgresServer.password not in str(failed.value)
+    monkeypatch.delenv("AIRFLOW_CONN_REGISTRY")
+    with pytest.raises(PullFailed, match=r"找不到连接 registry.*AIRFLOW_CONN_REGISTRY"):
+        night.pull_source("registrations", D, settings)
+
+
+def complaint(n: int, at: datetime) -> dict:
+    return {
+        "ticket_id": f"T{n:04d}",
+        "received_at": f"{at:%Y-%m-%d %H:%M:%S}",
+        "kind": "举报",
+        "target_name": "云数贸",
+        "description": "交3000元激活费成为会员，发展下线拿直推奖",
+        "complainant_phone": "13700000000",
+        "_updated_at": at,
+    }
+
+
+API_CONFIG = """
+[complaints]
+mode = "http"
+connection = "platform12315"
+path = "/api/complaints"
+records = "data.items"
+page_size = 50
+retries = 2
+backoff = 0.01
+
+[keyword_hits]
+mode = "http"
+connection = "platform12315"
+path = "/api/hits/feed"
+paging = "cursor"
+records = "records"
+next_cursor = "next"
+retries = 2
+backoff = 0.01
+"""
+
+
+def test_http_pull_pages_retries_and_gives_clear_errors(
+    api: Api, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    midnight = datetime.combine(D, datetime.min.time())
+    api.records["complaints"] = [complaint(n, midnight + timedelta(minutes=10 * n - 30)) for n in range(150)]
+    api.records["hits"] = [
+        {"命中编号": f"H{n}", "采集时间": f"{D} 08:00", "来源平台": "微信公众号", "链接": f"http://a.vip/{n}",
+         "内容摘要": "报单即享见点奖", "命中关键词": "见点奖", "_updated_at": midnight + timedelta(minutes=n)}
+        for n in range(120)
+    ]  # fmt: skip
+    configure(tmp_path, monkeypatch, API_CONFIG)
+    monkeypatch.setenv("AIRFLOW_CONN_PLATFORM12315", api.uri())
+    api.faults[("/api/complaints", "2")] = [503, 502]  # the second page fails twice, then succeeds
+    api.faults[("/api/hits/feed", "32")] = [500, 500]
+
+    assert "已拉取144行" in night.pull_source("complaints", D, settings)  # 3 of 150 the night before, 3 after
+    assert api.hits[("/api/complaints", "2")] == 3
+    assert api.hits[("/api/complaints", "4")] == 0  # page 3 held 44 < 50 rows: the last page
+    tickets = sorted(r["ticket_id"] for r in landed(settings, "complaints", D))
+    assert tickets == [f"T{n:04d}" for n in range(3, 147)]
+    assert "已拉取120行" in night.pull_source("keyword_hits", D, settings)  # Chinese field names taken as they are
+    assert api.hits[("/api/hits/feed", "32")] == 3
+    assert len(landed(settings, "keyword_hits", D)) == 120
+
+    api.faults[("/api/complaints", "1")] = [500, 500, 500]
+    with pytest.raises(PullFailed, match=r"12315投诉举报（complaints）：接口返回 HTTP 500.*第1页.*已重试2次"):
+        night.pull_source("complaints", D, settings)
+    assert len(landed(settings, "complaints", D)) == 144  # the landed file is kept
+
+    monkeypatch.setenv("AIRFLOW_CONN_PLATFORM12315", api.uri().replace(TOKEN, "expired"))
+    before = api.hits[("/api/complaints", "1")]
+    with pytest.raises(PullFailed, match=r"接口返回 HTTP 401 Unauthorized.*（4xx 不重试）"):
+        night.pull_source("complaints", D, settings)
+    assert api.hits[("/api/complaints", "1")] == before + 1
+
+    monkeypatch.setenv("AIRFLOW_CONN_PLATFORM12315", api.uri())
+    api.broken.add("/api/complaints")
+    with pytest.raises(PullFailed, match="接口返回的不是合法JSON（/api/complaints，第1页）"):
+        night.pull_source("complaints", D, settings)
+
+    configure(tmp_path, monkeypatch, API_CONFIG.replace('records = "data.items"', 'records = "data.rows"'))
+    api.broken.clear()
+    with pytest.raises(PullFailed, match=r"data\.rows 不是记录列表"):
+        night.pull_source("complaints", D, settings)
+
+    api.server_close()  # nobody answers any more
+    with pytest.raises(PullFailed, match=r"接口连接失败.*ConnectError，已重试2次"):
+        night.pull_source("complaints", D, settings)
+
+
+def test_drop_is_waited_for_until_its_deadline(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure(tmp_path, monkeypatch, '[complaints]\nmode = "drop"\ndeadline = "06:00"\n')
+    before = datetime(2026, 3, 3, 5, 59, tzinfo=TZ)
+    assert not night.delivery_due("complaints", D, settings, before)
+    assert night.delivery_due("complaints", D, settings, before + timedelta(minutes=1))
+    assert night.delivery_due("registrations", D, settings, before)  # no deadline: not waited for
+    (settings.landing / "complaints" / D.isoformat()).mkdir(parents=True)
+    assert night.delivery_due("complaints", D, settings, before)
