@@ -3,20 +3,29 @@ the landing zone; failures are clear, lose nothing and let the night go on; a la
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
+import itertools
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 from landing import make_uscc
+from test_pipeline import snapshot
 from upstream_servers import Api, PostgresServer
 
-from extract.batch import parse_delivery
+from extract.batch import Parser, delivery_files, parse_delivery
+from extract.readers import FileRejected, RowError, read
 from extract.sources import SOURCES
 from extract.upstream import TZ, PullFailed
 from extract.upstream.config import ConfigError, Drop, HttpPull, load
 from pipeline import night
 from pipeline.config import Settings
+from pipeline.sample import generate
 
 D = date(2026, 3, 2)
 TOKEN = "test-token"
@@ -247,3 +256,140 @@ def test_drop_is_waited_for_until_its_deadline(
     assert night.delivery_due("registrations", D, settings, before)  # no deadline: not waited for
     (settings.landing / "complaints" / D.isoformat()).mkdir(parents=True)
     assert night.delivery_due("complaints", D, settings, before)
+
+
+WEEK = [date(2026, 3, 2) + timedelta(days=i) for i in range(7)]
+PINYIN = {  # the registration replica's own column names
+    "uscc": "tyshxydm", "name": "qymc", "legal_rep": "fddbr", "legal_rep_id": "fddbrzjhm", "reg_capital": "zczb",
+    "established_date": "clrq", "address": "zs", "region_code": "xzqhdm", "business_scope": "jyfw",
+    "entity_type": "qylx", "status": "djzt", "phone": "lxdh", "email": "dzyx", "event": "djsx", "event_date": "hzrq",
+}  # fmt: skip
+WEEK_CONFIG = f"""
+[registrations]
+mode = "database"
+connection = "registry"
+table = "qy_djxx"
+window_column = "gxsj"
+client_encoding = "GB18030"
+columns = {{ {", ".join(f'{k} = "{v}"' for k, v in PINYIN.items())} }}
+
+[icp_filings]
+mode = "database"
+connection = "beian"
+query = "SELECT * FROM beian WHERE NOT chexiao"
+window_column = "tbsj"
+window_has_timezone = true
+
+[complaints]
+mode = "http"
+connection = "platform12315"
+path = "/api/complaints"
+records = "data.items"
+page_size = 40
+backoff = 0.01
+
+[keyword_hits]
+mode = "http"
+connection = "platform12315"
+path = "/api/hits/feed"
+paging = "cursor"
+records = "records"
+next_cursor = "next"
+backoff = 0.01
+"""
+
+
+def delivered(landing: Path, source: str, day: date) -> list[dict[str, str | None]]:
+    """The rows of a delivery as upstream holds them (contract name → cell text), from the files the warehouse
+    read; files it rejects whole and rows it cannot read are left out, as upstream would never have held them."""
+    parser = Parser(SOURCES[source], day, b"k")
+    rows: list[dict[str, str | None]] = []
+    for path in delivery_files(landing, source, day) or []:
+        try:
+            items = read(path)
+            mapping = parser.map_header(next(items), path.name)
+            rows += [
+                {c.name: cells.get(h) for h, c in mapping.items()}
+                for _, cells in items
+                if not isinstance(cells, RowError)
+            ]
+        except FileRejected:
+            continue
+    return rows
+
+
+def copy_rows(pg: PostgresServer, database: str, table: str, rows: list[dict], gbk_bytes: bool = False) -> None:
+    """COPY rows into a table through psql (as GB18030 bytes into a SQL_ASCII database, when asked)."""
+    columns = list(rows[0])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([[r[c] for c in columns] for r in rows])
+    script = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv);\n{buf.getvalue()}\\.\n"
+    pg.psql(database, script, gbk_bytes=gbk_bytes)
+
+
+@pytest.mark.slow
+def test_a_week_pulled_builds_the_same_marts_as_files(
+    postgres: PostgresServer, api: Api, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(settings.landing, WEEK[0], WEEK[-1])
+    night.backfill(WEEK[0], WEEK[-1], settings)  # the files as delivered
+
+    registry, icp, complaints, hits = [], [], [], []
+    for day in WEEK:
+        start = datetime.combine(day, datetime.min.time())
+        at = (start + timedelta(seconds=i) for i in itertools.count())
+        registry += [
+            {PINYIN[k]: v for k, v in r.items()} | {"gxsj": next(at)}
+            for r in delivered(settings.landing, "registrations", day)
+        ]
+        icp += [
+            r | {"tbsj": f"{next(at)}+08", "chexiao": False} for r in delivered(settings.landing, "icp_filings", day)
+        ]
+        complaints += [r | {"_updated_at": next(at)} for r in delivered(settings.landing, "complaints", day)]
+        spec = SOURCES["keyword_hits"]
+        hits += [{spec.column(k).header_zh: v for k, v in r.items()} | {"_updated_at": next(at)}
+                 for r in delivered(settings.landing, "keyword_hits", day)]  # fmt: skip
+    icp.append({**icp[0], "site_license": "粤ICP备2026999999号-1", "chexiao": True})  # withdrawn: never pulled
+
+    postgres.create_database("registry", "SQL_ASCII")
+    columns = ", ".join(f"{c} text" for c in PINYIN.values())
+    postgres.psql("registry", f"CREATE TABLE qy_djxx ({columns}, gxsj timestamp); GRANT SELECT ON qy_djxx TO upstream;")
+    copy_rows(postgres, "registry", "qy_djxx", registry, gbk_bytes=True)
+    postgres.create_database("beian")
+    columns = ", ".join(f"{c.name} text" for c in SOURCES["icp_filings"].columns)
+    postgres.psql(
+        "beian",
+        f"CREATE TABLE beian ({columns}, tbsj timestamptz, chexiao boolean); GRANT SELECT ON beian TO upstream;",
+    )
+    copy_rows(postgres, "beian", "beian", icp)
+    api.records |= {"complaints": complaints, "hits": hits}
+    api.faults[("/api/complaints", "2")] = [503, 503]
+
+    pulled = dataclasses.replace(
+        settings,
+        landing=tmp_path / "pulled" / "landing",
+        warehouse=tmp_path / "pulled" / "warehouse",
+        reports=tmp_path / "pulled" / "reports",
+    )
+    for day in WEEK:  # dispositions still come as files
+        if (folder := settings.landing / "dispositions" / day.isoformat()).is_dir():
+            shutil.copytree(folder, pulled.landing / "dispositions" / day.isoformat())
+    configure(tmp_path, monkeypatch, WEEK_CONFIG)
+    monkeypatch.setenv("AIRFLOW_CONN_REGISTRY", postgres.uri("registry"))
+    monkeypatch.setenv("AIRFLOW_CONN_BEIAN", postgres.uri("beian"))
+    monkeypatch.setenv("AIRFLOW_CONN_PLATFORM12315", api.uri())
+    night.backfill(WEEK[0], WEEK[-1], pulled, pull=True)
+
+    assert api.hits[("/api/complaints", "2")] >= 3
+    for source in ("registrations", "icp_filings", "complaints", "keyword_hits"):
+        assert all((pulled.landing / source / d.isoformat()).glob("pulled_*.csv") for d in WEEK)
+    files, pulls = snapshot(settings.marts_db), snapshot(pulled.marts_db)
+    loaded = "SELECT source, delivery_date, sum(rows_loaded) FROM load_audit GROUP BY ALL ORDER BY ALL"
+    with (
+        duckdb.connect(str(settings.marts_db), read_only=True) as a,
+        duckdb.connect(str(pulled.marts_db), read_only=True) as b,
+    ):
+        assert a.execute(loaded).fetchall() == b.execute(loaded).fetchall()
+    for table in set(files) - {"load_audit", "quality_results"}:
+        assert pulls[table] == files[table], table
+    assert len(files["complaints"]) > 100 and files["suspect_entities"]
