@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from landing import make_uscc
-from test_pipeline import snapshot
+from test_pipeline import DAYS, deliver, snapshot
 from upstream_servers import Api, PostgresServer
 
 from extract.batch import Parser, delivery_files, parse_delivery
@@ -381,8 +381,10 @@ def test_a_week_pulled_builds_the_same_marts_as_files(
     night.backfill(WEEK[0], WEEK[-1], pulled, pull=True)
 
     assert api.hits[("/api/complaints", "2")] >= 3
-    for source in ("registrations", "icp_filings", "complaints", "keyword_hits"):
-        assert all((pulled.landing / source / d.isoformat()).glob("pulled_*.csv") for d in WEEK)
+    modes = {"registrations": "database", "icp_filings": "database", "complaints": "http", "keyword_hits": "http"}
+    for source, mode in modes.items():
+        for d in WEEK:
+            assert [p.name for p in (pulled.landing / source / d.isoformat()).iterdir()] == [f"pulled_{mode}.csv"]
     files, pulls = snapshot(settings.marts_db), snapshot(pulled.marts_db)
     loaded = "SELECT source, delivery_date, sum(rows_loaded) FROM load_audit GROUP BY ALL ORDER BY ALL"
     with (
@@ -393,3 +395,41 @@ def test_a_week_pulled_builds_the_same_marts_as_files(
     for table in set(files) - {"load_audit", "quality_results"}:
         assert pulls[table] == files[table], table
     assert len(files["complaints"]) > 100 and files["suspect_entities"]
+
+
+@pytest.mark.slow
+def test_a_failing_api_lets_the_night_go_on_and_a_late_drop_is_taken_by_a_rerun(
+    api: Api, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deliver(settings.landing)
+    day = DAYS[0]
+    late = tmp_path / "late-drop"
+    shutil.move(settings.landing / "complaints" / day.isoformat(), late)
+    configure(tmp_path, monkeypatch, API_CONFIG.split("[keyword_hits]")[0].replace("retries = 2", "retries = 1"))
+    monkeypatch.setenv("AIRFLOW_CONN_PLATFORM12315", api.uri())
+    api.records["complaints"] = []
+    api.faults[("/api/complaints", "1")] = [500, 500]
+
+    (bulletin,) = night.run_night(day, settings)
+    audit = "SELECT source, status, error FROM load_audit WHERE delivery_date = ? ORDER BY source, file_name"
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        rows = {s: (status, error) for s, status, error in con.execute(audit, [day]).fetchall()}
+        entities = con.execute("SELECT count(*) FROM suspect_entities").fetchone()[0]
+    status, error = rows["complaints"]
+    assert status == "missing" and error.startswith("拉取失败：12315投诉举报（complaints）：接口返回 HTTP 500"), error
+    assert rows["registrations"][0] == rows["keyword_hits"][0] == "loaded"
+    assert entities > 0  # the night went on for the other sources
+    assert "接口返回 HTTP 500" in bulletin.read_text(encoding="utf-8")
+
+    # the unit switches to dropping files, and the day's file arrives after its night: re-running the date takes it
+    configure(tmp_path, monkeypatch, '[complaints]\nmode = "drop"\ndeadline = "06:00"\n')
+    shutil.move(late, settings.landing / "complaints" / day.isoformat())
+    assert night.delivery_due("complaints", day, settings, datetime.now(TZ))
+    night.run_night(day, settings)
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        statuses = con.execute(
+            "SELECT status FROM load_audit WHERE delivery_date = ? AND source = 'complaints'", [day]
+        ).fetchall()
+        tickets = con.execute("SELECT ticket_id FROM complaints ORDER BY 1").fetchall()
+    assert statuses == [("loaded",)]
+    assert tickets == [("C0-0",), ("C0-1",)]
