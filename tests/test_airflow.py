@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 from smtp_sink import SmtpSink
 from test_pipeline import DAYS, deliver
+from upstream_servers import Api
 
 from extract.batch import keyed_hash
+from extract.readers import read
 from pipeline.config import ROOT, Settings
 from reports.render import Period
 
@@ -34,7 +39,7 @@ def airflow_env(tmp_path: Path, settings: Settings) -> dict[str, str]:
     }
 
 
-def test_dag_imports_and_wiring() -> None:
+def test_dag_imports_and_wiring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     bag = DagBag(dag_folder=str(ROOT / "dags"))
@@ -44,6 +49,10 @@ def test_dag_imports_and_wiring() -> None:
     assert extracts == {
         f"extract_{s}" for s in ("registrations", "icp_filings", "complaints", "keyword_hits", "dispositions")
     }
+    for extract in extracts:  # upstream.toml as shipped: every source a file drop, waited for without a worker slot
+        (wait,) = dag.get_task(extract).upstream_task_ids
+        assert wait == extract.replace("extract_", "wait_")
+        assert dag.get_task(wait).mode == "reschedule"
     assert dag.get_task("load_raw").upstream_task_ids == extracts
     assert dag.get_task("gate_raw").upstream_task_ids == {"load_raw"}
     assert dag.get_task("build_marts").upstream_task_ids == {"gate_raw"}
@@ -54,17 +63,38 @@ def test_dag_imports_and_wiring() -> None:
     assert str(dag.timezone) in ("Asia/Shanghai", "Timezone('Asia/Shanghai')")
     assert dag.max_active_runs == 1
 
+    config = tmp_path / "upstream.toml"
+    config.write_text('[complaints]\nmode = "http"\nconnection = "api"\npath = "/c"\n', encoding="utf-8")
+    monkeypatch.setenv("UPSTREAM_CONFIG", str(config))
+    dag = DagBag(dag_folder=str(ROOT / "dags")).dags["nightly_monitoring"]
+    assert dag.get_task("extract_complaints").upstream_task_ids == {"pull_complaints"}
+    assert dag.get_task("pull_complaints").retries == 0  # the HTTP client has retried what was worth it
+    assert dag.get_task("extract_complaints").trigger_rule == "all_done"  # a failed pull does not stop the night
+
 
 @pytest.mark.slow
 def test_night_runs_through_airflow(tmp_path: Path, settings: Settings) -> None:
+    """The night through `airflow dags test`, with complaints pulled from an API instead of dropped."""
     deliver(settings.landing)
-    env = airflow_env(tmp_path, settings)
+    day = DAYS[1].isoformat()
+    tickets_dropped = settings.landing / "complaints" / day
+    api = Api("airflow-token")
+    api.records["complaints"] = [
+        {**cells, "_updated_at": datetime.fromisoformat(f"{day} 12:00")}
+        for _, cells in itertools.islice(read(next(tickets_dropped.iterdir())), 1, None)
+    ]
+    shutil.rmtree(tickets_dropped)
+    config = tmp_path / "upstream.toml"
+    config.write_text(
+        '[complaints]\nmode = "http"\nconnection = "api"\npath = "/api/complaints"\nrecords = "data.items"\n',
+        encoding="utf-8",
+    )
+    env = airflow_env(tmp_path, settings) | {"UPSTREAM_CONFIG": str(config), "AIRFLOW_CONN_API": api.uri()}
     # the keyed-hash key from an Airflow connection, not the environment
     del env["PII_HASH_KEY"]
     env["AIRFLOW_CONN_PYRAMID_WATCH_PII"] = '{"conn_type": "generic", "password": "key-from-a-connection"}'
     subprocess.run([str(AIRFLOW), "db", "migrate"], env=env, check=True, capture_output=True)
-    day = DAYS[1].isoformat()
-    with SmtpSink() as sink:
+    with SmtpSink() as sink, api:
         env["AIRFLOW_CONN_SMTP_DEFAULT"] = json.dumps(
             {
                 "conn_type": "smtp",
@@ -84,7 +114,9 @@ def test_night_runs_through_airflow(tmp_path: Path, settings: Settings) -> None:
         dates = con.execute("SELECT DISTINCT delivery_date FROM load_audit").fetchall()
         tickets = con.execute("SELECT ticket_id FROM complaints ORDER BY 1").fetchall()
     assert [d.isoformat() for (d,) in dates] == [day]
-    assert tickets == [("C1-0",), ("C1-1",)]
+    assert tickets == [("C1-0",), ("C1-1",)]  # pulled by the task pull_complaints
+    assert [p.name for p in tickets_dropped.iterdir()] == ["pulled_http.csv"]
+    assert api.hits[("/api/complaints", "1")] == 1
     bulletin = settings.reports / "daily" / f"{day}.html"
     assert bulletin.exists()
     with duckdb.connect(str(settings.build_db), read_only=True) as con:

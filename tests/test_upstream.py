@@ -351,10 +351,10 @@ def test_a_week_pulled_builds_the_same_marts_as_files(
                  for r in delivered(settings.landing, "keyword_hits", day)]  # fmt: skip
     icp.append({**icp[0], "site_license": "粤ICP备2026999999号-1", "chexiao": True})  # withdrawn: never pulled
 
-    postgres.create_database("registry", "SQL_ASCII")
+    postgres.create_database("replica", "SQL_ASCII")
     columns = ", ".join(f"{c} text" for c in PINYIN.values())
-    postgres.psql("registry", f"CREATE TABLE qy_djxx ({columns}, gxsj timestamp); GRANT SELECT ON qy_djxx TO upstream;")
-    copy_rows(postgres, "registry", "qy_djxx", registry, gbk_bytes=True)
+    postgres.psql("replica", f"CREATE TABLE qy_djxx ({columns}, gxsj timestamp); GRANT SELECT ON qy_djxx TO upstream;")
+    copy_rows(postgres, "replica", "qy_djxx", registry, gbk_bytes=True)
     postgres.create_database("beian")
     columns = ", ".join(f"{c.name} text" for c in SOURCES["icp_filings"].columns)
     postgres.psql(
@@ -375,7 +375,7 @@ def test_a_week_pulled_builds_the_same_marts_as_files(
         if (folder := settings.landing / "dispositions" / day.isoformat()).is_dir():
             shutil.copytree(folder, pulled.landing / "dispositions" / day.isoformat())
     configure(tmp_path, monkeypatch, WEEK_CONFIG)
-    monkeypatch.setenv("AIRFLOW_CONN_REGISTRY", postgres.uri("registry"))
+    monkeypatch.setenv("AIRFLOW_CONN_REGISTRY", postgres.uri("replica"))
     monkeypatch.setenv("AIRFLOW_CONN_BEIAN", postgres.uri("beian"))
     monkeypatch.setenv("AIRFLOW_CONN_PLATFORM12315", api.uri())
     night.backfill(WEEK[0], WEEK[-1], pulled, pull=True)
