@@ -87,9 +87,10 @@ def contract_records(
 def write_landing(landing: Path, source: str, day: date, mode: str, rows: Iterable[dict[str, str]]) -> int:
     """Write the pulled rows as the date's pulled file, atomically; returns the number of rows."""
     folder = landing / source / day.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"pulled_{mode}.csv"
-    tmp = folder / f".{target.name}.{os.getpid()}.tmp"  # a dot-file: never read as a delivery
+    # written beside the date folder, which appears only with a complete file: a failed pull leaves no trace
+    tmp = folder.parent / f".{day.isoformat()}.{target.name}.{os.getpid()}.tmp"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     try:
         with tmp.open("w", encoding="utf-8", newline="") as f:
@@ -98,6 +99,7 @@ def write_landing(landing: Path, source: str, day: date, mode: str, rows: Iterab
             for row in rows:
                 writer.writerow(row)
                 count += 1
+        folder.mkdir(exist_ok=True)
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)
