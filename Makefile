@@ -2,7 +2,7 @@
 # REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table case browser clean
+.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table case browser postgres clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -50,7 +50,7 @@ setup: $(STAMP) ## create or update .venv with the pinned dependencies
 demo: setup ## sample data for the last 60 days, every night, every bulletin
 	$(BIN)/python -m pipeline.cli demo --days $(DEMO_DAYS) $(if $(DEMO_END),--end $(DEMO_END))
 
-test: setup browser ## the whole test suite (what .ci/run calls)
+test: setup browser postgres ## the whole test suite (what .ci/run calls)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -59,6 +59,12 @@ browser: ## Debian's Chromium for the browser test, installed when missing (no b
 	  { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
 	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; } \
 	  || { echo "未找到 chromium：请安装 Debian 的 chromium 软件包"; exit 1; }
+
+postgres: ## Debian's PostgreSQL server for the database-pull tests (they start their own on loopback), installed when missing
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { command -v apt-get >/dev/null && \
+	  { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }; } \
+	  || { echo "未找到 PostgreSQL：请安装 Debian 的 postgresql 软件包"; exit 1; }
 
 run: setup ## the nightly pipeline for DATE=YYYY-MM-DD (pulls database and HTTP sources; PULL=0 replays the landing zone)
 	@test -n "$(DATE)" || { echo "用法：make run DATE=YYYY-MM-DD"; exit 2; }

@@ -12,7 +12,7 @@ from extract.upstream import PullFailed, connection, label, window
 from extract.upstream.config import DatabasePull
 
 # Airflow connection types and the SQLAlchemy driver that serves each (the drivers pinned in pyproject.toml)
-DRIVERS = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg", "sqlite": "sqlite"}
+DRIVERS = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
 BATCH = 5_000
 ENCODING_HINT = (
     "。数据库编码可能是 SQL_ASCII 而存有 GBK 等编码的文字：请在 upstream.toml 中为该源设置 client_encoding（如 GBK）"
