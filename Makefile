@@ -2,7 +2,7 @@
 # REPORTS_DIR (and BENCH_OUT, ENGINE) so a second warehouse can run beside the first.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table case browser postgres clean
+.PHONY: help setup demo test bench run backfill reports sample airflow airflow-env sql docs evaluate hash-id export-table case browser postgres clean
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -65,6 +65,9 @@ postgres: ## Debian's PostgreSQL server for the database-pull tests (they start 
 	  { [ "$$(id -u)" = 0 ] && SUDO= || SUDO=sudo; \
 	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }; } \
 	  || { echo "未找到 PostgreSQL：请安装 Debian 的 postgresql 软件包"; exit 1; }
+
+bench: setup ## national daily volume, measured against the targets; prints a table, writes JSON to BENCH_OUT
+	$(BIN)/python -m pipeline.bench --out $(BENCH_OUT)
 
 run: setup ## the nightly pipeline for DATE=YYYY-MM-DD (pulls database and HTTP sources; PULL=0 replays the landing zone)
 	@test -n "$(DATE)" || { echo "用法：make run DATE=YYYY-MM-DD"; exit 2; }
