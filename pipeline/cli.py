@@ -108,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("run", help="运行一个交付日期的夜间任务")
     p.add_argument("--date", type=_date, required=True)
-    p.add_argument(
-        "--no-pull", dest="pull", action="store_false", help="不从数据库或接口拉取，只重放着陆区已有文件"
-    )
+    p.add_argument("--no-pull", dest="pull", action="store_false", help="不从数据库或接口拉取，只重放着陆区已有文件")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("backfill", help="按顺序回填一段日期")
     p.add_argument("--start", type=_date, required=True)

@@ -1,9 +1,11 @@
 """Fault injection for the crash-safety tests: `PYRAMID_WATCH_FAILPOINT=<name>[:<seconds>]` kills the process
-with SIGKILL when it reaches the named point (after the given delay, in a background thread, for `dbt`).
-Unset, as in every real run, each call is a no-op."""
+with SIGKILL when it reaches the named point (after the given delay, in a background thread, for `dbt`); a
+worker process of the night takes the night's main process with it. Unset, as in every real run, each call is
+a no-op."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import threading
@@ -18,10 +20,17 @@ def reach(name: str) -> None:
     if wanted != name:
         return
     if not delay:
-        os.kill(os.getpid(), signal.SIGKILL)
+        _kill()
 
     def kill_later() -> None:
         time.sleep(float(delay))
-        os.kill(os.getpid(), signal.SIGKILL)
+        _kill()
 
     threading.Thread(target=kill_later, daemon=True).start()
+
+
+def _kill() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.pid is not None:
+        os.kill(parent.pid, signal.SIGKILL)
+    os.kill(os.getpid(), signal.SIGKILL)

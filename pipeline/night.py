@@ -9,9 +9,11 @@ until its date is delivered again and re-run.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -267,15 +269,25 @@ def render(day: date, settings: Settings) -> list[Path]:
     return render_due(day, settings)
 
 
+def _delivered_bytes(source: str, day: date, settings: Settings) -> int:
+    folder = settings.landing / source / day.isoformat()
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+
+
 def pull_and_extract(day: date, settings: Settings, pull: bool) -> None:
-    """Pull (when asked) and extract every source of a date; a failed pull is logged and its source goes on
-    with what the landing zone holds."""
+    """Pull (when asked), then extract every source of a date, in parallel processes as the Airflow tasks
+    are; a failed pull is logged and its source goes on with what the landing zone holds."""
     for name in SOURCES:
         try:
             log.info(pull_source(name, day, settings, pull))
         except upstream.PullFailed as exc:
             log.error("%s", exc)
-        extract_source(name, day, settings)
+    size = {name: _delivered_bytes(name, day, settings) for name in SOURCES}
+    workers = min(len(SOURCES), os.cpu_count() or 1)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # the largest deliveries first, so that no worker is left with a large one at the end
+        for done in [pool.submit(extract_source, n, day, settings) for n in sorted(SOURCES, key=lambda n: -size[n])]:
+            done.result()
 
 
 def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:

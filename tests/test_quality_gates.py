@@ -534,3 +534,30 @@ def test_first_night_held_still_publishes_audit_and_quality(settings: Settings) 
     assert blocking_failures(quality(settings.marts_db, day)) == [("codes.registrations", CODES_BLOCKING)]
     night.render(day, settings)
     assert "未通过阻断性质量检查" in "".join(bulletin(settings, day)[HELD_HEADING].text)
+
+
+def test_personal_value_in_a_published_mart_blocks_without_being_echoed(settings: Settings) -> None:
+    """A mobile or ID number that reaches a mart's text (here planted after the build) fails the mart gate,
+    named by column and kind, and the failure reports row counts, never the value."""
+    day = date(2026, 4, 6)
+    good_night(settings.landing, day, 1)
+    night.run_night(day, settings)
+    assert night.check_marts([day], settings) == []
+
+    phone, id_number = "13912345678", "11010519491231002X"
+    with duckdb.connect(str(settings.build_db)) as con:
+        con.execute(
+            "UPDATE marts.complaints SET target_name = target_name || '，联系' || ? WHERE ticket_id = 'Q1-1'", [phone]
+        )
+        con.execute("UPDATE marts.keyword_hits SET title = '身份证' || ? || '可查'", [id_number])
+        # digits inside a longer run are not a phone number
+        con.execute("UPDATE marts.complaints SET kind = kind || '2139123456789' WHERE ticket_id = 'Q1-0'")
+
+    failures = night.check_marts([day], settings)
+    assert failures == [
+        "personal.complaints：target_name不含手机号码（1/2行不符，例如 True）",
+        "personal.keyword_hits：title不含身份证号码（1/1行不符，例如 True）",
+    ]
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        stored = con.execute("SELECT string_agg(observed, ' ') FROM raw.quality_results").fetchone()[0]
+    assert phone not in stored and id_number not in stored
