@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.build_only:
         settings = Settings.from_env()
-        night.dbt(["build"], settings)
+        night.dbt(["build", *night.NIGHTLY], settings)
         night.publish(settings)
         return 0
     out = args.out if args.out.is_absolute() else ROOT / args.out

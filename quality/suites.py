@@ -74,7 +74,6 @@ def raw_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
     suites: list[Suite] = []
     for source in SOURCES.values():
         name = source.name
-        batch = _frame(con, f"SELECT * FROM raw.{name} WHERE _delivery_date = ?", [day])
         audit = _frame(con, "SELECT * FROM raw.load_audit WHERE source = ? AND delivery_date = ?", [name, day])
         delivery = Suite(f"delivery.{name}", audit)
         delivery.checks.append(
@@ -96,7 +95,8 @@ def raw_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
             )
         suites.append(delivery)
 
-        suite = Suite(f"raw.{name}", batch)
+        suite = Suite(f"raw.{name}", pd.DataFrame())
+        seen_before: list[str] = []
         for column in source.required:
             suite.checks.append(
                 Check(
@@ -143,15 +143,9 @@ def raw_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
                     {"column": key},
                 )
             )
-            earlier = {
-                k
-                for (k,) in con.execute(
-                    f"SELECT DISTINCT {key} FROM raw.{name} WHERE _delivery_date < ? AND {key} IN "
-                    f"(SELECT {key} FROM raw.{name} WHERE _delivery_date = ?)",
-                    [day, day],
-                ).fetchall()
-            }
-            suite.frame = batch.assign(_seen_before=batch[key].isin(earlier) if len(batch) else pd.Series(dtype=bool))
+            seen_before = [
+                f"coalesce({key} IN (SELECT {key} FROM raw.{name} WHERE _delivery_date < ?), false) AS _seen_before"
+            ]
             suite.checks.append(
                 Check(
                     "ExpectColumnValuesToBeInSet",
@@ -175,6 +169,12 @@ def raw_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
                         {"min_value": int(low), "max_value": int(high)},
                     )
                 )
+        # only the columns the checks read: a national batch's free text would cost seconds and gigabytes
+        columns = sorted({c.kwargs["column"] for c in suite.checks if "column" in c.kwargs} - {"_seen_before"})
+        select = ", ".join([*columns, *seen_before] or ["true AS _row"])
+        suite.frame = _frame(
+            con, f"SELECT {select} FROM raw.{name} WHERE _delivery_date = ?", [day] * (1 + len(seen_before))
+        )
         suites.append(suite)
 
         codes = [c.name for c in source.columns if c.kind == Kind.USCC]

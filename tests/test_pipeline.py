@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
 from landing import make_uscc, write
 
 from pipeline import night
@@ -248,3 +250,28 @@ def test_late_registration_re_resolves_earlier_nights_incrementally(settings: Se
     night.dbt(["build", "--full-refresh"], settings)
     night.publish(settings)
     assert snapshot(settings.marts_db) == incremental
+
+
+def _dbt_nodes(settings: Settings) -> dict[str, str]:
+    results = json.loads((settings.warehouse / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
+    return {r["unique_id"]: r["status"] for r in results["results"]}
+
+
+@pytest.mark.slow
+def test_dbt_unit_tests_pass_and_nights_leave_them_to_ci(settings: Settings) -> None:
+    """The nightly build runs the models and their data tests; the unit tests (fixed inputs, in each folder's
+    YAML) cannot change with the data, so they run here, every one of them."""
+    deliver(settings.landing)
+    night.run_night(DAYS[0], settings)
+    nightly = _dbt_nodes(settings)
+    assert any(n.startswith("test.") for n in nightly) and not any(n.startswith("unit_test.") for n in nightly)
+
+    declared = {
+        (t["model"], t["name"])
+        for path in (night.DBT_DIR / "models").rglob("*.yml")
+        for t in yaml.safe_load(path.read_text(encoding="utf-8")).get("unit_tests", [])
+    }
+    night.dbt(["test", "--select", "test_type:unit"], settings)  # raises NightFailed when one fails
+    ran = {n: status for n, status in _dbt_nodes(settings).items() if n.startswith("unit_test.")}
+    assert {tuple(n.split(".")[2:4]) for n in ran} == declared
+    assert set(ran.values()) == {"pass"}
