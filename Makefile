@@ -13,6 +13,7 @@ LANDING_DIR ?= data/landing
 WAREHOUSE_DIR ?= data/warehouse
 REPORTS_DIR ?= data/reports
 BENCH_OUT ?= data/bench/latest.json
+HISTORY_NIGHTS ?= 90
 ENGINE ?= duckdb
 SCALE ?= demo
 DEMO_DAYS ?= 60
@@ -67,7 +68,7 @@ postgres: ## Debian's PostgreSQL server for the database-pull tests (they start 
 	  || { echo "未找到 PostgreSQL：请安装 Debian 的 postgresql 软件包"; exit 1; }
 
 bench: setup ## national daily volume, measured against the targets; prints a table, writes JSON to BENCH_OUT
-	$(BIN)/python -m pipeline.bench --out $(BENCH_OUT)
+	$(BIN)/python -m pipeline.bench --out $(BENCH_OUT) --history-nights $(HISTORY_NIGHTS)
 
 run: setup ## the nightly pipeline for DATE=YYYY-MM-DD (pulls database and HTTP sources; PULL=0 replays the landing zone)
 	@test -n "$(DATE)" || { echo "用法：make run DATE=YYYY-MM-DD"; exit 2; }
