@@ -275,3 +275,42 @@ def test_dbt_unit_tests_pass_and_nights_leave_them_to_ci(settings: Settings) -> 
     ran = {n: status for n, status in _dbt_nodes(settings).items() if n.startswith("unit_test.")}
     assert {tuple(n.split(".")[2:4]) for n in ran} == declared
     assert set(ran.values()) == {"pass"}
+
+
+@pytest.mark.slow
+def test_unregistered_filing_sponsor_is_an_entity_in_its_cluster(settings: Settings) -> None:
+    """A website's sponsor with no registration here still joins the cluster it shares a server with, so the
+    cluster's scores can reach it; it is then an entity (uscc_only) and every score names a known entity."""
+    deliver(settings.landing)
+    sponsor = make_uscc(3, "310104")
+    scheme_name = "北海市云数贸网络科技有限公司"
+    filings = [
+        {
+            "site_license": f"桂ICP备2026000002号-{n}",
+            "sponsor_name": name,
+            "sponsor_nature": "企业",
+            "sponsor_uscc": uscc,
+            "domain": domain,
+            "server_ip": "203.0.113.7",
+            "approved_date": "2026-03-01",
+        }
+        for n, (name, uscc, domain) in enumerate(
+            [(scheme_name, SCHEME, "yunshumao.vip"), ("上海华辉食品有限公司", sponsor, "huahui.vip")], 1
+        )
+    ]
+    write(settings.landing / "icp_filings" / DAYS[0].isoformat(), "servers", "icp_filings", filings, "csv-utf8")
+    night.run_night(DAYS[0], settings)
+
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT entity_id, entity_kind, entity_name, cluster_id FROM entities WHERE entity_id IN (?, ?) ORDER BY 1",
+            [SCHEME, sponsor],
+        ).fetchall()
+        orphans = con.execute(
+            "SELECT count(*) FROM entity_indicator_scores s WHERE NOT EXISTS "
+            "(SELECT 1 FROM entities e WHERE e.entity_id = s.entity_id)"
+        ).fetchone()
+    kinds = {entity: (kind, name) for entity, kind, name, _ in rows}
+    assert kinds == {SCHEME: ("registered", scheme_name), sponsor: ("uscc_only", "上海华辉食品有限公司")}
+    assert len({cluster for *_, cluster in rows}) == 1 and rows[0][3] is not None
+    assert orphans == (0,)

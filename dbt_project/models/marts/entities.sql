@@ -1,5 +1,6 @@
--- Every entity the warehouse knows: registered companies, USCCs named in complaints without a
--- registration here, and name-only "platforms" that complaints and posts keep naming.
+-- Every entity the warehouse knows: registered companies, USCCs named in complaints, posts or website
+-- filings without a registration here (a filing's sponsor joins clusters through its server and domain,
+-- so a cluster's scores can reach it), and name-only "platforms" that complaints and posts keep naming.
 with registered as (
     select uscc as entity_id, uscc, company_name as entity_name, region_code, 'registered' as entity_kind,
         established_date, legal_rep, entity_type, status, first_delivery_date as first_seen_date
@@ -14,6 +15,10 @@ referenced as (
     select entity_id, uscc, coalesce(mentioned_name, url_host), null, delivery_date
     from {{ ref('int_keyword_hits_resolved') }}
     where entity_id is not null
+    union all
+    select sponsor_uscc, sponsor_uscc, sponsor_name, null, delivery_date
+    from {{ ref('stg_icp_filings__sites') }}
+    where sponsor_uscc is not null
 ),
 
 unregistered as (
@@ -32,6 +37,7 @@ select g.entity_id, g.uscc, g.entity_name, g.region_code, g.entity_kind, g.estab
 from registered as g
 left join {{ ref('int_entities_clustered') }} as k on g.entity_id = k.entity_id
 union all
-select entity_id, uscc, entity_name, region_code, entity_kind, null, null, null, null, first_seen_date,
-    cast(null as varchar), cast(null as integer)
-from unregistered
+select u.entity_id, u.uscc, u.entity_name, u.region_code, u.entity_kind, null, null, null, null,
+    u.first_seen_date, cast(k.cluster_id as varchar), cast(k.cluster_size as integer)
+from unregistered as u
+left join {{ ref('int_entities_clustered') }} as k on u.entity_id = k.entity_id
