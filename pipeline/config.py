@@ -60,7 +60,18 @@ class Settings:
         self.prepare()
         key_file = self.warehouse / ".pii_hash_key"
         if not key_file.exists():
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # written whole beside it, then linked in: of several extract processes on a new warehouse, the
+            # first link wins and every process reads that key, never a half-written one
+            tmp = self.warehouse / f".pii_hash_key.{os.getpid()}.tmp"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
+                f.flush()
+                os.fsync(f.fileno())
+            try:
+                os.link(tmp, key_file)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
         return key_file.read_text().strip().encode()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import fcntl
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import openpyxl
@@ -227,6 +229,34 @@ def test_late_file_taken_by_rerunning_its_date_and_backfill_agrees(settings: Set
     backfilled = other(settings, "backfilled")
     night.backfill(DAYS[0], DAYS[-1], backfilled)
     assert snapshot(backfilled.marts_db) == snapshot(settings.marts_db)
+
+
+def _key_after(barrier: Any, settings: Settings, keys: Any) -> None:
+    barrier.wait()
+    keys.put(settings.hash_key())
+
+
+def test_new_warehouse_gets_one_hash_key_however_many_extracts_start_at_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parallel extracts of a warehouse's first night all ask for its personal-data key at once: each
+    gets the one key written, whole, never an error or a half-written key (rounds make the race likely)."""
+    monkeypatch.delenv("PII_HASH_KEY")
+    spawn = multiprocessing.get_context("spawn")
+    for n in range(6):
+        warehouse = other(settings, f"round{n}")
+        barrier, keys = spawn.Barrier(12), spawn.Queue()
+        workers = [spawn.Process(target=_key_after, args=(barrier, warehouse, keys)) for _ in range(12)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(60)
+        assert [w.exitcode for w in workers] == [0] * 12
+        got = {keys.get(timeout=5) for _ in workers}
+        key_file = warehouse.warehouse / ".pii_hash_key"
+        assert got == {key_file.read_bytes().strip()} and len(got.pop()) == 64
+        assert key_file.stat().st_mode & 0o777 == 0o600
+        assert [p.name for p in warehouse.warehouse.iterdir()] == [".pii_hash_key"]
 
 
 PERSONAL = ["13900001111", "450502199001011234", "13700000000", "13812345678", "张小红", "xh.zhang@example.com"]
