@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from extract import upstream
-from extract.batch import parse_delivery
+from extract.batch import delivery_files, parse_delivery
 from extract.load import load_date, stage_dir, write_stage
 from extract.sources import SOURCES
 from extract.upstream import config as upstream_config
@@ -274,8 +274,7 @@ def render(day: date, settings: Settings) -> list[Path]:
 
 
 def _delivered_bytes(source: str, day: date, settings: Settings) -> int:
-    folder = settings.landing / source / day.isoformat()
-    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) if folder.is_dir() else 0
+    return sum(p.stat().st_size for p in delivery_files(settings.landing, source, day) or [] if p.is_file())
 
 
 def pull_and_extract(day: date, settings: Settings, pull: bool) -> None:

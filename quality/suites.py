@@ -144,7 +144,7 @@ def raw_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
                 )
             )
             seen_before = [
-                f"coalesce({key} IN (SELECT {key} FROM raw.{name} WHERE _delivery_date < ?), false) AS _seen_before"
+                f"coalesce({key} IN (SELECT {key} FROM raw.{name} WHERE _delivery_date < $1), false) AS _seen_before"
             ]
             suite.checks.append(
                 Check(
@@ -172,9 +172,7 @@ def raw_suites(con: duckdb.DuckDBPyConnection, day: date) -> list[Suite]:
         # only the columns the checks read: a national batch's free text would cost seconds and gigabytes
         columns = sorted({c.kwargs["column"] for c in suite.checks if "column" in c.kwargs} - {"_seen_before"})
         select = ", ".join([*columns, *seen_before] or ["true AS _row"])
-        suite.frame = _frame(
-            con, f"SELECT {select} FROM raw.{name} WHERE _delivery_date = ?", [day] * (1 + len(seen_before))
-        )
+        suite.frame = _frame(con, f"SELECT {select} FROM raw.{name} WHERE _delivery_date = $1", [day])
         suites.append(suite)
 
         codes = [c.name for c in source.columns if c.kind == Kind.USCC]
