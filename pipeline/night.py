@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -94,13 +95,12 @@ def load_raw(day: date, settings: Settings) -> dict[str, int]:
         return load_date(con, settings.warehouse, day)
 
 
-def gate_raw(day: date, settings: Settings) -> list[str]:
-    """Great Expectations on the night's raw batches; returns the blocking failures (held batches)."""
+def gate_raw(days: Sequence[date], settings: Settings) -> None:
+    """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch."""
     from quality.gates import check_raw
 
     with writer_lock(settings.warehouse):
-        check_raw(day, settings)
-    return held_reasons(day, settings)
+        check_raw(days, settings)
 
 
 def check_marts(days: Sequence[date], settings: Settings) -> list[str]:
@@ -277,19 +277,23 @@ def _delivered_bytes(source: str, day: date, settings: Settings) -> int:
     return sum(p.stat().st_size for p in delivery_files(settings.landing, source, day) or [] if p.is_file())
 
 
-def pull_and_extract(day: date, settings: Settings, pull: bool) -> None:
-    """Pull (when asked), then extract every source of a date, in parallel processes as the Airflow tasks
-    are; a failed pull is logged and its source goes on with what the landing zone holds."""
+def extract_pool() -> ProcessPoolExecutor:
+    """Processes for extracting sources in parallel, as the Airflow tasks are; a backfill keeps one pool."""
+    return ProcessPoolExecutor(min(len(SOURCES), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"))
+
+
+def pull_and_extract(day: date, settings: Settings, pull: bool, pool: ProcessPoolExecutor | None = None) -> None:
+    """Pull (when asked), then extract every source of a date in parallel processes (a new pool unless one
+    is given); a failed pull is logged and its source goes on with what the landing zone holds."""
     for name in SOURCES:
         try:
             log.info(pull_source(name, day, settings, pull))
         except upstream.PullFailed as exc:
             log.error("%s", exc)
     size = {name: _delivered_bytes(name, day, settings) for name in SOURCES}
-    workers = min(len(SOURCES), os.cpu_count() or 1)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with nullcontext(pool) if pool else extract_pool() as workers:
         # the largest deliveries first, so that no worker is left with a large one at the end
-        for done in [pool.submit(extract_source, n, day, settings) for n in sorted(SOURCES, key=lambda n: -size[n])]:
+        for done in [workers.submit(extract_source, n, day, settings) for n in sorted(SOURCES, key=lambda n: -size[n])]:
             done.result()
 
 
@@ -297,30 +301,27 @@ def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
     """Pull when asked, extract every source, load raw and pass the raw gate for one date."""
     pull_and_extract(day, settings, pull)
     counts = load_raw(day, settings)
-    gate_raw(day, settings)
+    gate_raw([day], settings)
     return counts
 
 
 def gate_night(day: date, settings: Settings) -> list[str]:
-    """The raw gate of a night, then of the nights after it that were loaded before it."""
-    held = gate_raw(day, settings)
-    regate_later(day, settings)
-    return held
+    """The raw gate of a night and of the nights after it that were loaded before it (their checks against
+    earlier nights, re-delivered ids and volume history, must see it whatever order the nights ran in);
+    returns the night's blocking failures (held batches)."""
+    gate_raw([day, *loaded_after(day, settings)], settings)
+    return held_reasons(day, settings)
 
 
-def regate_later(day: date, settings: Settings) -> list[date]:
-    """Run the raw gate again for nights after `day` that were loaded before it: their checks against
-    earlier nights (re-delivered ids, volume history) must see it, whatever order the nights ran in."""
+def loaded_after(day: date, settings: Settings) -> list[date]:
+    """The nights after `day` that the warehouse holds."""
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
-        later = [
+        return [
             d
             for (d,) in con.execute(
                 "SELECT DISTINCT delivery_date FROM raw.load_audit WHERE delivery_date > ? ORDER BY 1", [day]
             ).fetchall()
         ]
-    for night in later:
-        gate_raw(night, settings)
-    return later
 
 
 def run_night(day: date, settings: Settings, pull: bool = True) -> list[Path]:
@@ -355,13 +356,17 @@ def backfill(
     """
     settings.prepare()
     days = dates(start, end)
-    with writer_lock(settings.warehouse):
+    with writer_lock(settings.warehouse), extract_pool() as pool:
         for i, day in enumerate(days, start=1):
-            counts = ingest(day, settings, pull)
-            held = held_reasons(day, settings)
-            note = f"；阻断：{'；'.join(held)}" if held else ""
-            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()) + note)
-        regate_later(end, settings)
+            pull_and_extract(day, settings, pull, pool)
+            counts = load_raw(day, settings)
+            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        # one GX run for the range: each night's checks read only the nights before it, all loaded by now
+        progress("原始数据质量检查……")
+        gate_raw([*days, *loaded_after(end, settings)], settings)
+        for day in days:
+            if held := held_reasons(day, settings):
+                progress(f"{day} 阻断：{'；'.join(held)}")
         progress("构建数据集市（dbt build）……")
         dbt(["build", *NIGHTLY], settings)
         publish(settings, hold=bool(check_marts(days, settings)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -50,12 +50,15 @@ def _observed(result: Any) -> str:
     return "" if result.success else "检查未能执行"
 
 
-def run_suites(suites: list[tuple[date, Suite]], settings: Settings) -> list[Outcome]:
+def run_suites(suites: Iterable[tuple[date, Suite]], settings: Settings) -> list[Outcome]:
     """Validate each night's suites with GX (one context for all), update the Data Docs once, and return
     one outcome per expectation."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
 
     context = gx.get_context(mode="file", project_root_dir=str(settings.warehouse))
     context.variables.progress_bars = {"globally": False}
@@ -71,7 +74,10 @@ def run_suites(suites: list[tuple[date, Suite]], settings: Settings) -> list[Out
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
-    source = context.data_sources.add_or_update_pandas("night")
+    # the data source, its assets and the validation definitions naming them are stored once and kept
+    stored_sources = context.data_sources.all()
+    source = stored_sources["night"] if "night" in stored_sources else context.data_sources.add_pandas("night")
+    stored = {d.name for d in context.validation_definitions.all()}
     outcomes: list[Outcome] = []
     identifiers: list[ValidationResultIdentifier] = []
     for day, suite in suites:
@@ -79,31 +85,42 @@ def run_suites(suites: list[tuple[date, Suite]], settings: Settings) -> list[Out
             continue
         if suite.name not in {a.name for a in source.assets}:
             source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("night")
-        batch_definition = source.get_asset(suite.name).get_batch_definition("night")
-        gx_suite = gx.ExpectationSuite(name=suite.name)
-        for check in suite.checks:
-            expectation = getattr(gx.expectations, check.kind)(
-                **check.kwargs, meta={"severity": check.severity, "label": check.label}
+        # a suite is rewritten each night (its bounds follow the date); its validation definition, which names
+        # the suite and the batch, is stored once
+        gx_suite = context.suites.add_or_update(
+            gx.ExpectationSuite(
+                name=suite.name,
+                expectations=[
+                    getattr(gx.expectations, c.kind)(**c.kwargs, meta={"severity": c.severity, "label": c.label})
+                    for c in suite.checks
+                ],
             )
-            gx_suite.add_expectation(expectation)
-        gx_suite = context.suites.add_or_update(gx_suite)
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
         )
-        checkpoint = context.checkpoints.add_or_update(
-            gx.Checkpoint(name=suite.name, validation_definitions=[definition], result_format="SUMMARY")
-        )
-        run = checkpoint.run(
+        if suite.name in stored:
+            definition = context.validation_definitions.get(suite.name)
+        else:
+            batch_definition = source.get_asset(suite.name).get_batch_definition("night")
+            definition = context.validation_definitions.add_or_update(
+                gx.ValidationDefinition(name=suite.name, data=batch_definition, suite=gx_suite)
+            )
+            stored.add(suite.name)
+        validation = definition.run(
             batch_parameters={"dataframe": suite.frame},
+            result_format="SUMMARY",
             run_id=gx.RunIdentifier(run_name=f"{day.isoformat()}-{suite.name}"),
         )
-        for identifier, validation in run.run_results.items():
-            identifiers.append(identifier)
-            for result in validation.results:
-                meta = result.expectation_config.meta
-                outcomes.append(
-                    Outcome(day, suite.name, meta["label"], bool(result.success), _observed(result), meta["severity"])
-                )
+        identifiers.append(
+            ValidationResultIdentifier(
+                expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
+                run_id=validation.meta["run_id"],
+                batch_identifier=validation.batch_id,
+            )
+        )
+        for result in validation.results:
+            meta = result.expectation_config.meta
+            outcomes.append(
+                Outcome(day, suite.name, meta["label"], bool(result.success), _observed(result), meta["severity"])
+            )
     context.build_data_docs(site_names=[SITE], resource_identifiers=identifiers)
     return outcomes
 
@@ -131,22 +148,30 @@ def record(con: duckdb.DuckDBPyConnection, day: date, prefixes: tuple[str, ...],
     con.execute("COMMIT")
 
 
-def check_raw(day: date, settings: Settings) -> list[Outcome]:
-    """The gate between extract and dbt: every raw batch of the night."""
+def _record_nights(
+    days: Sequence[date], prefixes: tuple[str, ...], outcomes: list[Outcome], settings: Settings
+) -> None:
+    by_day: dict[date, list[Outcome]] = {day: [] for day in days}
+    for o in outcomes:
+        by_day[o.delivery_date].append(o)
     with duckdb.connect(str(settings.build_db)) as con:
-        suites = [(day, suite) for suite in raw_suites(con, day)]
-    outcomes = run_suites(suites, settings)
+        for day, night in by_day.items():
+            record(con, day, prefixes, night)
+
+
+def check_raw(days: Sequence[date], settings: Settings) -> list[Outcome]:
+    """The gate between extract and dbt: every raw batch of these nights."""
     with duckdb.connect(str(settings.build_db)) as con:
-        record(con, day, ("delivery", "raw", "codes"), outcomes)
+        # one night's frames at a time: a year's backfill is gated in one run
+        outcomes = run_suites(((day, suite) for day in days for suite in raw_suites(con, day)), settings)
+    _record_nights(days, ("delivery", "raw", "codes"), outcomes, settings)
     return outcomes
 
 
 def check_marts(days: Sequence[date], settings: Settings) -> list[Outcome]:
     """The gate after dbt: the marts as built, for each night's slice."""
     with duckdb.connect(str(settings.build_db)) as con:
-        suites = [(day, suite) for day in days for suite in mart_suites(con, day)]
-    outcomes = run_suites(suites, settings)
-    with duckdb.connect(str(settings.build_db)) as con:
-        for day in days:
-            record(con, day, ("marts", "personal"), [o for o in outcomes if o.delivery_date == day])
+        # one night's frames at a time: a year's backfill is gated in one run
+        outcomes = run_suites(((day, suite) for day in days for suite in mart_suites(con, day)), settings)
+    _record_nights(days, ("marts", "personal"), outcomes, settings)
     return outcomes

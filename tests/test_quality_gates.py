@@ -555,8 +555,8 @@ def test_personal_value_in_a_published_mart_blocks_without_being_echoed(settings
 
     failures = night.check_marts([day], settings)
     assert failures == [
-        "personal.complaints：target_name不含手机号码（1/2行不符，例如 True）",
-        "personal.keyword_hits：title不含身份证号码（1/1行不符，例如 True）",
+        "personal.complaints：文本列不含手机号码（1/2行不符，例如 target_name）",
+        "personal.keyword_hits：文本列不含身份证号码（1/1行不符，例如 title）",
     ]
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
         stored = con.execute("SELECT string_agg(observed, ' ') FROM raw.quality_results").fetchone()[0]
