@@ -82,6 +82,27 @@ def write_stage(batch: Batch, warehouse: Path) -> Path:
     return folder
 
 
+def lake_partition(warehouse: Path, source: str, delivery_date: date) -> Path:
+    """A source's partition of one delivery date in the lake, in the Hive layout Spark and DuckDB read."""
+    return warehouse / "lake" / source / f"delivery_date={delivery_date.isoformat()}"
+
+
+def write_lake(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: date) -> None:
+    """Write every source's raw rows of one delivery date into the lake as one Parquet file per partition
+    (an empty file when nothing loaded), replaced by rename: re-running a date replaces its partitions."""
+    for source in SOURCES.values():
+        folder = lake_partition(warehouse, source.name, delivery_date)
+        folder.mkdir(parents=True, exist_ok=True)
+        reader = con.sql(
+            f"SELECT * EXCLUDE (_delivery_date) FROM raw.{source.name} WHERE _delivery_date = ?", params=[delivery_date]
+        ).to_arrow_reader()
+        tmp = folder / ".part-0.parquet.tmp"  # Spark and DuckDB skip names starting with a dot
+        with pq.ParquetWriter(tmp, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+        tmp.replace(folder / "part-0.parquet")
+
+
 def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw schema and tables if this is a new warehouse."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")

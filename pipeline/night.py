@@ -22,7 +22,7 @@ import duckdb
 
 from extract import upstream
 from extract.batch import delivery_files, parse_delivery
-from extract.load import load_date, stage_dir, write_stage
+from extract.load import load_date, stage_dir, write_lake, write_stage
 from extract.sources import SOURCES
 from extract.upstream import config as upstream_config
 from pipeline import failpoints
@@ -90,9 +90,12 @@ def extract_source(source: str, day: date, settings: Settings) -> list[dict]:
 
 
 def load_raw(day: date, settings: Settings) -> dict[str, int]:
-    """Replace the date's partition of every raw table with what was staged, in one transaction."""
+    """Replace the date's partition of every raw table with what was staged, in one transaction, then the
+    date's partitions of the lake (a re-run rewrites both)."""
     with writer_lock(settings.warehouse), duckdb.connect(str(settings.build_db)) as con:
-        return load_date(con, settings.warehouse, day)
+        counts = load_date(con, settings.warehouse, day)
+        write_lake(con, settings.warehouse, day)
+        return counts
 
 
 def gate_raw(days: Sequence[date], settings: Settings) -> None:

@@ -314,3 +314,42 @@ def test_unregistered_filing_sponsor_is_an_entity_in_its_cluster(settings: Setti
     assert kinds == {SCHEME: ("registered", scheme_name), sponsor: ("uscc_only", "上海华辉食品有限公司")}
     assert len({cluster for *_, cluster in rows}) == 1 and rows[0][3] is not None
     assert orphans == (0,)
+
+
+def test_lake_holds_each_dates_raw_rows_and_a_rerun_replaces_its_partition(settings: Settings) -> None:
+    """Issue 8's lake: each source's raw rows of a date as Parquet under lake/<source>/delivery_date=D/, read
+    back (Hive partitions) equal to the raw tables; re-running a date with a corrected delivery replaces it."""
+    deliver(settings.landing)
+    for day in DAYS[:2]:
+        night.ingest(day, settings)
+    folder = settings.landing / "complaints" / DAYS[0].isoformat()
+    for f in folder.iterdir():
+        f.unlink()
+    corrected = {
+        "ticket_id": "C0-9",
+        "received_at": f"{DAYS[0]} 09:00",
+        "target_name": "某商贸公司",
+        "description": "快递延误",
+    }
+    write(folder, "corrected", "complaints", [corrected], "xlsx", chinese=True)
+    night.ingest(DAYS[0], settings)
+
+    lake = settings.warehouse / "lake"
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        for source in ("registrations", "icp_filings", "complaints", "keyword_hits", "dispositions"):
+            for day in DAYS[:2]:
+                files = sorted(p.name for p in (lake / source / f"delivery_date={day}").iterdir())
+                assert files == ["part-0.parquet"], (source, day, files)
+            query = "SELECT * EXCLUDE (_delivery_date), _delivery_date AS delivery_date FROM raw.{} ORDER BY ALL"
+            raw = con.execute(query.format(source)).fetchall()
+            parquet = con.execute(
+                "SELECT * FROM read_parquet(?, hive_partitioning = true, hive_types = {'delivery_date': DATE}) "
+                "ORDER BY ALL",
+                [str(lake / source / "*" / "*.parquet")],
+            ).fetchall()
+            assert parquet == raw, source
+        tickets = con.execute(
+            "SELECT ticket_id FROM read_parquet(?) ORDER BY 1",
+            [str(lake / "complaints" / f"delivery_date={DAYS[0]}" / "*.parquet")],
+        ).fetchall()
+    assert tickets == [("C0-9",)]
