@@ -91,16 +91,30 @@ def write_lake(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: d
     """Write every source's raw rows of one delivery date into the lake as one Parquet file per partition
     (an empty file when nothing loaded), replaced by rename: re-running a date replaces its partitions."""
     for source in SOURCES.values():
-        folder = lake_partition(warehouse, source.name, delivery_date)
-        folder.mkdir(parents=True, exist_ok=True)
         reader = con.sql(
             f"SELECT * EXCLUDE (_delivery_date) FROM raw.{source.name} WHERE _delivery_date = ?", params=[delivery_date]
         ).to_arrow_reader()
-        tmp = folder / ".part-0.parquet.tmp"  # Spark and DuckDB skip names starting with a dot
-        with pq.ParquetWriter(tmp, reader.schema) as writer:
-            for batch in reader:
-                writer.write_batch(batch)
-        tmp.replace(folder / "part-0.parquet")
+        _write_parquet(reader, lake_partition(warehouse, source.name, delivery_date))
+
+
+CONTROL_TABLES = ("quarantine", "load_audit", "quality_results", "held_batches", "load_log")
+
+
+def write_lake_control(con: duckdb.DuckDBPyConnection, warehouse: Path) -> None:
+    """Write the tables the loads and gates keep (audit, quarantine, quality results, held batches, load log)
+    whole into the lake, one file each, replaced by rename: the snapshot a build on another engine reads."""
+    for table in CONTROL_TABLES:
+        _write_parquet(con.sql(f"SELECT * FROM raw.{table}").to_arrow_reader(), warehouse / "lake" / table)
+
+
+def _write_parquet(reader: pa.RecordBatchReader, folder: Path) -> None:
+    """Write a reader's rows as folder/part-0.parquet, written beside it and renamed in."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / ".part-0.parquet.tmp"  # Spark and DuckDB skip names starting with a dot
+    with pq.ParquetWriter(tmp, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    tmp.replace(folder / "part-0.parquet")
 
 
 def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+ENGINES = ("duckdb", "spark")
 
 
 def _path(var: str, default: str) -> Path:
@@ -22,13 +23,18 @@ class Settings:
     landing: Path
     warehouse: Path
     reports: Path
+    engine: str = "duckdb"  # what dbt builds the marts on; the raw tables and the published file are DuckDB's
 
     @classmethod
     def from_env(cls) -> Settings:
+        engine = os.environ.get("ENGINE") or "duckdb"
+        if engine not in ENGINES:
+            raise SystemExit(f"ENGINE 只能是 {' 或 '.join(ENGINES)}，而不是 {engine}")
         return cls(
             landing=_path("LANDING_DIR", "data/landing"),
             warehouse=_path("WAREHOUSE_DIR", "data/warehouse"),
             reports=_path("REPORTS_DIR", "data/reports"),
+            engine=engine,
         )
 
     def environ(self) -> dict[str, str]:
@@ -37,6 +43,7 @@ class Settings:
             "LANDING_DIR": str(self.landing),
             "WAREHOUSE_DIR": str(self.warehouse),
             "REPORTS_DIR": str(self.reports),
+            "ENGINE": self.engine,
         }
 
     @property
@@ -46,6 +53,15 @@ class Settings:
     @property
     def marts_db(self) -> Path:
         return self.warehouse / "marts.duckdb"
+
+    @property
+    def lake(self) -> Path:
+        return self.warehouse / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's metastore and tables, when ENGINE=spark."""
+        return self.warehouse / "spark"
 
     def prepare(self) -> None:
         """Create the warehouse folder private to its owner."""

@@ -133,12 +133,19 @@ def held_reasons(day: date, settings: Settings) -> list[str]:
     return [f"{suite}：{expectation}（{observed}）" for suite, expectation, observed in rows]
 
 
+def dbt_target(settings: Settings) -> Path:
+    """Where dbt writes its artifacts for the warehouse's engine (each engine parses the project its own way)."""
+    return settings.warehouse / ("dbt_target" if settings.engine == "duckdb" else f"dbt_target_{settings.engine}")
+
+
 def dbt(args: Sequence[str], settings: Settings) -> None:
-    """Run dbt in this process against the warehouse's build database."""
+    """Run dbt in this process against the warehouse's build database, or on Spark over its lake."""
     from dbt.cli.main import dbtRunner
 
     os.environ["DBT_DUCKDB_PATH"] = str(settings.build_db)
-    os.environ["DBT_TARGET_PATH"] = str(settings.warehouse / "dbt_target")
+    os.environ["DBT_SPARK_DIR"] = str(settings.spark_dir)
+    os.environ["LAKE_DIR"] = str(settings.lake)
+    os.environ["DBT_TARGET_PATH"] = str(dbt_target(settings))
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     failpoints.reach("dbt")
     result = dbtRunner().invoke(
@@ -148,17 +155,37 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
             str(DBT_DIR),
             "--profiles-dir",
             str(DBT_DIR),
+            "--target",
+            settings.engine,
             "--log-path",
             str(settings.warehouse / "dbt_logs"),
             "--quiet",
         ]
     )
-    _release_duckdb()
+    if settings.engine == "duckdb":
+        _release_duckdb()
     if not result.success:
         detail = result.exception or "; ".join(
             f"{r.node.name}: {r.message}" for r in (result.result or []) if r.status in ("error", "fail")
         )
         raise NightFailed(f"dbt {args[0]} 失败：{detail}")
+
+
+def dbt_build(args: Sequence[str], settings: Settings) -> None:
+    """`dbt build` on the warehouse's engine. On Spark: the lake's control tables first, and afterwards the
+    marts Spark built taken into the build database, so that the gates, publication and bulletins read them
+    as they read DuckDB's."""
+    if settings.engine == "duckdb":
+        dbt(["build", *args], settings)
+        return
+    from pipeline import spark
+
+    spark.snapshot_control(settings)
+    try:
+        dbt(["build", *args], settings)
+        spark.import_marts(settings, dbt_target(settings))
+    finally:
+        spark.stop()
 
 
 def _release_duckdb() -> None:
@@ -183,9 +210,9 @@ def build_marts(day: date, settings: Settings) -> bool:
     with writer_lock(settings.warehouse):
         if held_reasons(day, settings):
             log.warning("%s 的原始数据未通过阻断性检查，本夜不构建数据集市", day)
-            dbt(["build", "--select", *ALWAYS_PUBLISHED, *NIGHTLY], settings)
+            dbt_build(["--select", *ALWAYS_PUBLISHED, *NIGHTLY], settings)
             return False
-        dbt(["build", *NIGHTLY], settings)
+        dbt_build(NIGHTLY, settings)
     return True
 
 
@@ -265,7 +292,7 @@ def docs(settings: Settings) -> Path:
         dbt(["docs", "generate", "--static"], settings)
     target = settings.reports / "docs" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(settings.warehouse / "dbt_target" / "static_index.html", target)
+    shutil.copyfile(dbt_target(settings) / "static_index.html", target)
     return target
 
 
@@ -370,8 +397,8 @@ def backfill(
         for day in days:
             if held := held_reasons(day, settings):
                 progress(f"{day} 阻断：{'；'.join(held)}")
-        progress("构建数据集市（dbt build）……")
-        dbt(["build", *NIGHTLY], settings)
+        progress(f"构建数据集市（dbt build，{settings.engine}）……")
+        dbt_build(NIGHTLY, settings)
         publish(settings, hold=bool(check_marts(days, settings)))
     progress("生成简报……")
     from reports.render import render_due

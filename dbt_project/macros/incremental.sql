@@ -18,7 +18,7 @@
 {# Where the fingerprints and load sequence of the last complete build are kept. #}
 {% macro change_state_relation(must_exist=true) -%}
     {%- if not execute -%}{{ return(none) }}{%- endif -%}
-    {%- set relation = api.Relation.create(database=target.database,
+    {%- set relation = api.Relation.create(database=(target.database or none),
         schema=generate_schema_name('intermediate', none), identifier='entity_inputs_state') -%}
     {%- if must_exist -%}
         {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
@@ -35,9 +35,9 @@
         {%- set ran = results | map(attribute='node.name') | list -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'skipped', 'runtime error']) | list -%}
         {%- if 'int_entity_indicators_measured' in ran and not failed -%}
-            {%- set fingerprints = api.Relation.create(database=target.database,
+            {%- set fingerprints = api.Relation.create(database=(target.database or none),
                 schema=generate_schema_name('intermediate', none), identifier='int_entity_inputs_fingerprinted') -%}
-            {%- set loads = api.Relation.create(database=target.database, schema='raw', identifier='load_log') -%}
+            {%- set loads = api.Relation.create(database=(target.database or none), schema='raw', identifier='load_log') -%}
             {%- do run_query(create_table_as_select(change_state_relation(must_exist=false),
                 "select f.*, (select max(load_seq) from " ~ loads ~ ") as load_seq from " ~ fingerprints ~ " as f")) -%}
         {%- endif -%}
@@ -50,6 +50,12 @@
 
 {% macro default__create_table_as_select(relation, sql) -%}
     create or replace table {{ relation }} as {{ sql }}
+{%- endmacro %}
+
+{#- Spark's Parquet tables cannot be replaced in one statement -#}
+{% macro spark__create_table_as_select(relation, sql) -%}
+    {%- do run_query('drop table if exists ' ~ relation) -%}
+    create table {{ relation }} using parquet as {{ sql }}
 {%- endmacro %}
 
 {# The earliest delivery date this build recomputes (a scalar subquery). #}

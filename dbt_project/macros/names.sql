@@ -8,7 +8,7 @@
     {%- if execute -%}
         {#- the seed's table itself, not ref(): inside a unit test ref() names the test's fixture -#}
         {%- set relation = api.Relation.create(
-            database=target.database, schema=generate_schema_name('seeds', none), identifier=seed_name) -%}
+            database=(target.database or none), schema=generate_schema_name('seeds', none), identifier=seed_name) -%}
         {%- set rows = run_query(
             "select " ~ column ~ " from " ~ relation ~ " order by length(" ~ column ~ ") desc, " ~ column) -%}
         {%- set items = [] -%}

@@ -24,8 +24,8 @@ hits as (
 )
 
 select entity_id, 'term' as fact, record_type, record_id, delivery_date, indicator_id, term,
-    weight, cast(null as varchar) as kind, cast(null as double) as amount, cast(null as varchar) as region,
-    cast(null as varchar) as person, cast(null as varchar) as site, cast(null as double) as reach
+    weight, cast(null as {{ dbt.type_string() }}) as kind, cast(null as double) as amount, cast(null as {{ dbt.type_string() }}) as region,
+    cast(null as {{ dbt.type_string() }}) as person, cast(null as {{ dbt.type_string() }}) as site, cast(null as double) as reach
 from {{ ref('int_text_signals_matched') }}
 where entity_id is not null
 union all

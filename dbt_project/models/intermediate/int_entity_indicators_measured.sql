@@ -6,7 +6,7 @@
 -- Incremental: a build recomputes only what int_entity_changes_detected says changed, so a night's cost
 -- follows that night's deliveries rather than the warehouse's history.
 {{ config(
-    materialized='incremental',
+    materialized='incremental' if target.type != 'spark' else 'table',
     incremental_strategy='append',
     pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
 ) }}
@@ -63,7 +63,7 @@ terms as (
 term_values as (
     select as_of_date, entity_id, indicator_id, cast(sum(weight) as double) as measured_value,
         {{ dbt.listagg("case when term_rank <= 6 then '“' || term || '”' end", "''", "order by term_rank") }}
-            || case when count(*) > 6 then '等' || cast(count(*) as varchar) || '个用语' else '' end as detail
+            || case when count(*) > 6 then '等' || cast(count(*) as {{ dbt.type_string() }}) || '个用语' else '' end as detail
     from (
         select t.*, row_number() over (
             partition by as_of_date, entity_id, indicator_id order by weight desc, term) as term_rank
@@ -124,7 +124,7 @@ entity_facts as (
         case when g.blacklisted_date <= a.as_of_date then g.blacklisted_member else g.disposed_member end
             as member_uscc,
         case when g.blacklisted_date <= a.as_of_date then '法定代表人列入组织者黑名单'
-            else g.disposed_action || '（' || cast(g.disposed_date as varchar) || '）' end as member_reason
+            else g.disposed_action || '（' || cast(g.disposed_date as {{ dbt.type_string() }}) || '）' end as member_reason
     from anchors as a
     left join attributes as g on a.entity_id = g.entity_id
 ),
@@ -137,54 +137,54 @@ measured as (
     from scoped where fact = 'screened' and indicator_id = 'F05'
     group by as_of_date, entity_id
     union all
-    select as_of_date, entity_id, 'S01', n_hits, cast(n_hits as varchar) || '条'
+    select as_of_date, entity_id, 'S01', n_hits, cast(n_hits as {{ dbt.type_string() }}) || '条'
     from post_counts
     union all
-    select as_of_date, entity_id, 'S02', n_sites, cast(n_sites as varchar) || '个'
+    select as_of_date, entity_id, 'S02', n_sites, cast(n_sites as {{ dbt.type_string() }}) || '个'
     from sites
     union all
-    select as_of_date, entity_id, 'S03', ln(1 + reach) / ln(10), '阅读转发' || cast(cast(reach as bigint) as varchar) || '次'
+    select as_of_date, entity_id, 'S03', ln(1 + reach) / ln(10), '阅读转发' || cast(cast(reach as bigint) as {{ dbt.type_string() }}) || '次'
     from post_counts where reach > 0
     union all
-    select as_of_date, entity_id, 'S04', n_regions, cast(n_regions as varchar) || '个区划'
+    select as_of_date, entity_id, 'S04', n_regions, cast(n_regions as {{ dbt.type_string() }}) || '个区划'
     from complaint_counts where n_regions > 0
     union all
-    select as_of_date, entity_id, 'C01', n_complaints, cast(n_complaints as varchar) || '件'
+    select as_of_date, entity_id, 'C01', n_complaints, cast(n_complaints as {{ dbt.type_string() }}) || '件'
     from complaint_counts
     union all
     select as_of_date, entity_id, 'C02', n_last_week - (n_complaints - n_last_week) * 7.0 / ({{ window }} - 7),
-        '近7日' || cast(n_last_week as varchar) || '件，此前' || cast(n_complaints - n_last_week as varchar) || '件'
+        '近7日' || cast(n_last_week as {{ dbt.type_string() }}) || '件，此前' || cast(n_complaints - n_last_week as {{ dbt.type_string() }}) || '件'
     from complaint_counts where n_last_week > 0
     union all
     select as_of_date, entity_id, 'C03', n_reports * 1.0 / n_complaints,
-        '举报' || cast(n_reports as varchar) || '件，占' || cast(cast(round(100.0 * n_reports / n_complaints, 0) as integer) as varchar) || '%'
+        '举报' || cast(n_reports as {{ dbt.type_string() }}) || '件，占' || cast(cast(round(100.0 * n_reports / n_complaints, 0) as integer) as {{ dbt.type_string() }}) || '%'
     from complaint_counts where n_reports > 0
     union all
-    select as_of_date, entity_id, 'C04', n_citing, cast(n_citing as varchar) || '件'
+    select as_of_date, entity_id, 'C04', n_citing, cast(n_citing as {{ dbt.type_string() }}) || '件'
     from citing
     union all
     select as_of_date, entity_id, 'D03', {{ dbt.datediff('established_date', 'as_of_date', 'day') }},
-        '成立于' || cast(established_date as varchar)
+        '成立于' || cast(established_date as {{ dbt.type_string() }})
     from entity_facts where established_date is not null
     union all
     select f.as_of_date, f.entity_id, 'D04', coalesce(f.reg_capital, 0),
-        case when f.uscc is null then '未见登记' else '注册资本' || cast(f.reg_capital as varchar) || '万元' end
+        case when f.uscc is null then '未见登记' else '注册资本' || cast(f.reg_capital as {{ dbt.type_string() }}) || '万元' end
             || '，却宣称高额收益或政府、公益项目'
     from entity_facts as f
     where (f.uscc is null or f.reg_capital is not null) and exists (
         select 1 from term_values as t
         where t.as_of_date = f.as_of_date and t.entity_id = f.entity_id and t.indicator_id in ('D01', 'D02'))
     union all
-    select as_of_date, entity_id, 'H01', ln(1 + amount) / ln(10), '合计' || cast(round(amount / 10000, 2) as varchar) || '万元'
+    select as_of_date, entity_id, 'H01', ln(1 + amount) / ln(10), '合计' || cast(round(amount / 10000, 2) as {{ dbt.type_string() }}) || '万元'
     from complaint_counts where amount > 0
     union all
-    select as_of_date, entity_id, 'H02', n_people, cast(n_people as varchar) || '人'
+    select as_of_date, entity_id, 'H02', n_people, cast(n_people as {{ dbt.type_string() }}) || '人'
     from complaint_counts where n_people > 0
     union all
     select as_of_date, entity_id, 'H03', 1.0, '关联企业' || member_uscc || member_reason
     from entity_facts where blacklisted = 1
     union all
-    select as_of_date, entity_id, 'H04', cluster_size, cast(cluster_size as varchar) || '家企业（' || cluster_id || '）'
+    select as_of_date, entity_id, 'H04', cluster_size, cast(cluster_size as {{ dbt.type_string() }}) || '家企业（' || cluster_id || '）'
     from entity_facts where cluster_size > 1
 ),
 

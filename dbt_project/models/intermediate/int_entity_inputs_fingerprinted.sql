@@ -5,19 +5,19 @@
 with fact_items as (
     select entity_id, delivery_date,
         fact || '|' || record_type || '|' || record_id || '|' || coalesce(indicator_id, '') || '|'
-        || coalesce(term, '') || '|' || coalesce(cast(weight as varchar), '') || '|' || coalesce(kind, '') || '|'
-        || coalesce(cast(amount as varchar), '') || '|' || coalesce(region, '') || '|' || coalesce(person, '')
-        || '|' || coalesce(site, '') || '|' || coalesce(cast(reach as varchar), '') as item
+        || coalesce(term, '') || '|' || coalesce(cast(weight as {{ dbt.type_string() }}), '') || '|' || coalesce(kind, '') || '|'
+        || coalesce(cast(amount as {{ dbt.type_string() }}), '') || '|' || coalesce(region, '') || '|' || coalesce(person, '')
+        || '|' || coalesce(site, '') || '|' || coalesce(cast(reach as {{ dbt.type_string() }}), '') as item
     from {{ ref('int_entity_facts_unioned') }}
 ),
 
 attribute_items as (
     select entity_id, cast(null as date) as delivery_date,
-        coalesce(cast(established_date as varchar), '') || '|' || coalesce(cast(reg_capital as varchar), '') || '|'
-        || coalesce(cluster_id, '') || '|' || cast(cluster_size as varchar) || '|'
-        || coalesce(blacklisted_member, '') || '|' || coalesce(cast(blacklisted_date as varchar), '') || '|'
+        coalesce(cast(established_date as {{ dbt.type_string() }}), '') || '|' || coalesce(cast(reg_capital as {{ dbt.type_string() }}), '') || '|'
+        || coalesce(cluster_id, '') || '|' || cast(cluster_size as {{ dbt.type_string() }}) || '|'
+        || coalesce(blacklisted_member, '') || '|' || coalesce(cast(blacklisted_date as {{ dbt.type_string() }}), '') || '|'
         || coalesce(disposed_member, '') || '|'
-        || coalesce(disposed_action, '') || '|' || coalesce(cast(disposed_date as varchar), '') || '|'
+        || coalesce(disposed_action, '') || '|' || coalesce(cast(disposed_date as {{ dbt.type_string() }}), '') || '|'
         || coalesce(other_members, '') as item
     from {{ ref('int_entity_attributes_joined') }}
 ),
@@ -28,7 +28,7 @@ settings_items as (
         'signal_window_days|{{ var("signal_window_days") }}' as item
     union all
     select '*', null, 'lexicon|' || term || '|' || category || '|' || legal_form || '|' || indicator_id || '|'
-        || cast(weight as varchar)
+        || cast(weight as {{ dbt.type_string() }})
     from {{ ref('lexicon') }}
     union all
     select '*', null, 'exclusion|' || phrase || '|' || term from {{ ref('lexicon_exclusions') }}

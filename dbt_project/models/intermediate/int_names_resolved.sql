@@ -16,7 +16,7 @@ with names as (
     from {{ ref('stg_complaints__tickets') }}
     where target_name_norm is not null
     union
-    select distinct mentioned_name_norm, cast(null as varchar), cast(null as varchar)
+    select distinct mentioned_name_norm, cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_string() }})
     from {{ ref('stg_keyword_hits__posts') }}
     where mentioned_name_norm is not null
 ),

@@ -2,7 +2,7 @@
 -- was transferred to the police (移送公安), listed from the date of the transfer.
 with transferred as (
     select r.legal_rep_id_hash as id_hash, r.legal_rep,
-        '移送公安（' || coalesce(d.unit, '处置单位未填') || '，' || cast(d.action_date as varchar) || '，'
+        '移送公安（' || coalesce(d.unit, '处置单位未填') || '，' || cast(d.action_date as {{ dbt.type_string() }}) || '，'
         || r.uscc || '）' as case_ref,
         d.action_date as listed_date,
         row_number() over (partition by r.legal_rep_id_hash order by d.action_date, r.uscc) as rn

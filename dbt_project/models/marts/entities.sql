@@ -32,12 +32,12 @@ unregistered as (
 )
 
 select g.entity_id, g.uscc, g.entity_name, g.region_code, g.entity_kind, g.established_date, g.legal_rep,
-    g.entity_type, g.status, g.first_seen_date, cast(k.cluster_id as varchar) as cluster_id,
+    g.entity_type, g.status, g.first_seen_date, cast(k.cluster_id as {{ dbt.type_string() }}) as cluster_id,
     cast(k.cluster_size as integer) as cluster_size
 from registered as g
 left join {{ ref('int_entities_clustered') }} as k on g.entity_id = k.entity_id
 union all
 select u.entity_id, u.uscc, u.entity_name, u.region_code, u.entity_kind, null, null, null, null,
-    u.first_seen_date, cast(k.cluster_id as varchar), cast(k.cluster_size as integer)
+    u.first_seen_date, cast(k.cluster_id as {{ dbt.type_string() }}), cast(k.cluster_size as integer)
 from unregistered as u
 left join {{ ref('int_entities_clustered') }} as k on u.entity_id = k.entity_id

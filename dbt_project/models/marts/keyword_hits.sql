@@ -3,7 +3,7 @@
 -- Incremental: a build writes the records of the dates loaded since the last build and the earlier
 -- records whose resolution changed (a late registration or filing can re-resolve any of them).
 {{ config(
-    materialized='incremental',
+    materialized='incremental' if target.type != 'spark' else 'table',
     unique_key='hit_id',
     incremental_strategy='delete+insert',
     pre_hook="{{ delete_redelivered('delivery_date') }}",

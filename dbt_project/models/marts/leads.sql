@@ -57,7 +57,7 @@ issued as (
 spans as (
     select i.*,
         lead(i.issued_date) over (partition by i.entity_id order by i.issued_date) as next_issued_date,
-        'XS' || replace(cast(i.issued_date as varchar), '-', '') || '-' || i.entity_id as lead_id
+        'XS' || replace(cast(i.issued_date as {{ dbt.type_string() }}), '-', '') || '-' || i.entity_id as lead_id
     from issued as i
 ),
 

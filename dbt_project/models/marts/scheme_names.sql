@@ -30,7 +30,7 @@ select
     min(n.name_kind) as name_kind,
     min(n.first_flagged_date) as first_seen_date,
     count(distinct n.entity_id) as n_entities,
-    sum(coalesce(s.n_records, 0)) as n_signal_records
+    cast(sum(coalesce(s.n_records, 0)) as bigint) as n_signal_records
 from names as n
 left join signal_records as s on n.entity_id = s.entity_id
 group by n.scheme_name

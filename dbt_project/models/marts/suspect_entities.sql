@@ -64,7 +64,10 @@ leveled as (
     select s.*, l.warning_level, l.level_zh, l.recommended_action
     from scored as s
     inner join {{ ref('warning_levels') }} as l
-        on l.min_score = (select max(x.min_score) from {{ ref('warning_levels') }} as x where x.min_score <= s.risk_score)
+        on l.min_score <= s.risk_score
+    -- the highest band the score reaches
+    where not exists (
+        select 1 from {{ ref('warning_levels') }} as x where x.min_score <= s.risk_score and x.min_score > l.min_score)
 ),
 
 explained as (
@@ -90,10 +93,10 @@ select
     round(l.score_complaints, 1) as score_complaints,
     round(l.score_deception, 1) as score_deception,
     round(l.score_harm, 1) as score_harm,
-    l.level_zh || '（' || cast(l.risk_score as varchar) || '分）。' || coalesce(x.fired_text, '无指标达到计分阈值')
+    l.level_zh || '（' || cast(l.risk_score as {{ dbt.type_string() }}) || '分）。' || coalesce(x.fired_text, '无指标达到计分阈值')
         || case when l.key_region is not null
             then '；【重点地区】' || l.key_region || '（' || l.key_region_basis || '），指数乘以'
-                || cast(l.region_factor as varchar)
+                || cast(l.region_factor as {{ dbt.type_string() }})
             else '' end
         || '。' as evidence,
     l.recommended_action,
