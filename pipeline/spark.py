@@ -54,7 +54,7 @@ def import_marts(settings: Settings, target: Path) -> list[str]:
     from pyspark.sql import SparkSession
 
     spark = SparkSession.active()  # the session dbt-spark's build made in this process
-    names = sorted(t.name for t in spark.catalog.listTables(SCHEMA))
+    names = sorted(t.name for t in spark.catalog.listTables(SCHEMA) if not t.isTemporary)  # not dbt_tmp views
     nodes = _marts(target)
     with duckdb.connect(str(settings.build_db)) as con:
         con.execute("BEGIN TRANSACTION")

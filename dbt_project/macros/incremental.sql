@@ -8,10 +8,99 @@
         or {{ entity_expr }} in (select entity_id from {{ ref('int_entity_changes_detected') }} where entity_id <> '*'))
 {%- endmacro %}
 
-{# Pre-hook of an incremental model: remove the rows this build recomputes. #}
+{# Pre-hook of an incremental model: remove the rows this build recomputes. On Spark (insert_overwrite by
+   partition) the scope is whole as-of dates: those the rows to recompute fall on, and those where a changed
+   entity has facts in the window (it may gain measures on a date it had none). #}
 {% macro delete_rebuild_scope(date_column, entity_column) -%}
+    {{ return(adapter.dispatch('delete_rebuild_scope', 'pyramid_watch')(date_column, entity_column)) }}
+{%- endmacro %}
+
+{% macro default__delete_rebuild_scope(date_column, entity_column) -%}
     {%- if is_incremental() -%}
         delete from {{ this }} where {{ in_rebuild_scope(date_column, entity_column) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__delete_rebuild_scope(date_column, entity_column) -%}
+    {%- set window = var('signal_window_days') | int -%}
+    {%- set scope -%}
+        select {{ date_column }} as scope_date from {{ this }} where {{ in_rebuild_scope(date_column, entity_column) }}
+        union
+        select n.delivery_date from {{ source('raw', 'load_audit') }} as n where n.delivery_date >= {{ rebuild_from() }}
+        union
+        select n.delivery_date
+        from {{ source('raw', 'load_audit') }} as n
+        inner join {{ ref('int_entity_facts_unioned') }} as f
+            on f.delivery_date <= n.delivery_date
+            and f.delivery_date > {{ dbt.dateadd('day', -window, 'n.delivery_date') }}
+        where f.entity_id in (select entity_id from {{ ref('int_entity_changes_detected') }} where entity_id <> '*')
+    {%- endset -%}
+    {{- replace_partitions(date_column, scope) -}}
+{%- endmacro %}
+
+{# The as-of dates an incremental model recomputes: on DuckDB, its rows in the rebuild scope; on Spark, every
+   row of the dates whose partitions the pre-hook dropped. #}
+{% macro in_measure_scope(date_expr, entity_expr) -%}
+    {{ return(adapter.dispatch('in_measure_scope', 'pyramid_watch')(date_expr, entity_expr)) }}
+{%- endmacro %}
+
+{% macro default__in_measure_scope(date_expr, entity_expr) -%}
+    {{ in_rebuild_scope(date_expr, entity_expr) }}
+{%- endmacro %}
+
+{% macro spark__in_measure_scope(date_expr, entity_expr) -%}
+    {{ date_expr }} in (select scope_date from {{ scope_relation() }})
+{%- endmacro %}
+
+{# The facts those as-of dates see: on DuckDB, of the entities and dates in scope; on Spark, of the window
+   before the earliest date in scope. #}
+{% macro in_fact_scope(window_end_expr, entity_expr) -%}
+    {{ return(adapter.dispatch('in_fact_scope', 'pyramid_watch')(window_end_expr, entity_expr)) }}
+{%- endmacro %}
+
+{% macro default__in_fact_scope(window_end_expr, entity_expr) -%}
+    {{ in_rebuild_scope(window_end_expr, entity_expr, '>') }}
+{%- endmacro %}
+
+{% macro spark__in_fact_scope(window_end_expr, entity_expr) -%}
+    {{ window_end_expr }} > (select min(scope_date) from {{ scope_relation() }})
+{%- endmacro %}
+
+{#- Spark's incremental models replace whole date partitions (insert_overwrite, partition_by the date; its
+    Parquet tables take no DELETE). The pre-hook keeps the dates to replace in <model>__scope and drops their
+    partitions (a date may get no rows back: a held or emptied delivery); the model then selects every row of
+    those dates. The scope is kept in a table because dropping the partitions changes what it was computed
+    from. -#}
+{% macro replace_partitions(date_column, scope_sql) -%}
+    {%- if execute and is_incremental() -%}
+        {%- do run_query(create_table_as_select(scope_relation(), 'select distinct scope_date from (' ~ scope_sql ~ ') as s')) -%}
+        {%- for day in run_query('select scope_date from ' ~ scope_relation()).columns[0].values() -%}
+            {%- do run_query('alter table ' ~ this ~ ' drop if exists partition (' ~ date_column ~ " = '" ~ day ~ "')") -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro scope_relation() -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__scope'}, type='table')) }}
+{%- endmacro %}
+
+{# Post-hook of an incremental model on Spark: drop the scope table. #}
+{% macro drop_scope() -%}
+    {%- if execute and target.type == 'spark' -%}
+        {%- do adapter.drop_relation(scope_relation()) -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{# The configuration of an incremental model on each engine: delete+insert (or append after the pre-hook's
+   delete) on DuckDB; insert_overwrite of the date partitions on Spark. #}
+{% macro incremental_config(date_column, unique_key=none) -%}
+    {%- if target.type == 'spark' -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
+            'partition_by': [date_column], 'file_format': 'parquet', 'post_hook': '{{ drop_scope() }}'}) }}
+    {%- elif unique_key -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert', 'unique_key': unique_key}) }}
+    {%- else -%}
+        {{ return({'materialized': 'incremental', 'incremental_strategy': 'append'}) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -64,11 +153,30 @@
 {%- endmacro %}
 
 {# Pre-hook of an incremental record mart: remove the records of the dates loaded again, some of which
-   the new delivery may no longer carry. #}
-{% macro delete_redelivered(date_column) -%}
+   the new delivery may no longer carry. On Spark: the partitions of those dates, of the records whose
+   resolution changed (resolved: the record model), and of their earlier rows (a re-delivered key moves). #}
+{% macro delete_redelivered(date_column, resolved, key) -%}
+    {{ return(adapter.dispatch('delete_redelivered', 'pyramid_watch')(date_column, resolved, key)) }}
+{%- endmacro %}
+
+{% macro default__delete_redelivered(date_column, resolved, key) -%}
     {%- if is_incremental() -%}
         delete from {{ this }} where {{ date_column }} >= {{ rebuild_from() }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__delete_redelivered(date_column, resolved, key) -%}
+    {%- set scope -%}
+        select {{ date_column }} as scope_date from {{ resolved }} as r
+        where {{ default__redelivered_or_re_resolved('r', key) }}
+        union
+        select prior.{{ date_column }} from {{ this }} as prior
+        where prior.{{ key }} in (select r.{{ key }} from {{ resolved }} as r
+            where {{ default__redelivered_or_re_resolved('r', key) }})
+        union
+        select {{ date_column }} from {{ this }} where {{ date_column }} >= {{ rebuild_from() }}
+    {%- endset -%}
+    {{- replace_partitions(date_column, scope) -}}
 {%- endmacro %}
 
 {# Null-safe equality. #}
@@ -77,8 +185,13 @@
 {%- endmacro %}
 
 {# Filter of an incremental record mart: the records of the dates loaded again, and the earlier records whose
-   resolution (entity, USCC or method) differs from what the mart holds. #}
+   resolution (entity, USCC or method) differs from what the mart holds; on Spark, every record of the dates
+   whose partitions the pre-hook dropped. #}
 {% macro redelivered_or_re_resolved(alias, key) -%}
+    {{ return(adapter.dispatch('redelivered_or_re_resolved', 'pyramid_watch')(alias, key)) }}
+{%- endmacro %}
+
+{% macro default__redelivered_or_re_resolved(alias, key) -%}
     {{ alias }}.delivery_date >= {{ rebuild_from() }}
     or not exists (
         select 1 from {{ this }} as prior
@@ -87,4 +200,8 @@
             and {{ same('prior.uscc', alias ~ '.uscc') }}
             and prior.resolution_method = {{ alias }}.resolution_method
     )
+{%- endmacro %}
+
+{% macro spark__redelivered_or_re_resolved(alias, key) -%}
+    {{ alias }}.delivery_date in (select scope_date from {{ scope_relation() }})
 {%- endmacro %}

@@ -6,9 +6,8 @@
 -- Incremental: a build recomputes only what int_entity_changes_detected says changed, so a night's cost
 -- follows that night's deliveries rather than the warehouse's history.
 {{ config(
-    materialized='incremental' if target.type != 'spark' else 'table',
-    incremental_strategy='append',
     pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
+    **incremental_config('as_of_date'),
 ) }}
 {% set window = var('signal_window_days') | int %}
 with nights as (
@@ -24,7 +23,7 @@ facts as (
     select * from {{ ref('int_entity_facts_unioned') }} as f
     {% if is_incremental() %}
     -- only what the as-of dates to recompute can see
-    where {{ in_rebuild_scope(dbt.dateadd('day', window, 'f.delivery_date'), 'f.entity_id', '>') }}
+    where {{ in_fact_scope(dbt.dateadd('day', window, 'f.delivery_date'), 'f.entity_id') }}
     {% endif %}
 ),
 
@@ -36,7 +35,7 @@ windowed as (
         on f.delivery_date <= n.as_of_date
         and f.delivery_date > {{ dbt.dateadd('day', -window, 'n.as_of_date') }}
     {% if is_incremental() %}
-    where {{ in_rebuild_scope('n.as_of_date', 'f.entity_id') }}
+    where {{ in_measure_scope('n.as_of_date', 'f.entity_id') }}
     {% endif %}
 ),
 

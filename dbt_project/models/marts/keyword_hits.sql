@@ -3,10 +3,8 @@
 -- Incremental: a build writes the records of the dates loaded since the last build and the earlier
 -- records whose resolution changed (a late registration or filing can re-resolve any of them).
 {{ config(
-    materialized='incremental' if target.type != 'spark' else 'table',
-    unique_key='hit_id',
-    incremental_strategy='delete+insert',
-    pre_hook="{{ delete_redelivered('delivery_date') }}",
+    pre_hook="{{ delete_redelivered('delivery_date', ref('int_keyword_hits_resolved'), 'hit_id') }}",
+    **incremental_config('delivery_date', unique_key='hit_id'),
 ) }}
 with terms as (
     select record_id,
