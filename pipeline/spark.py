@@ -14,8 +14,9 @@ import duckdb
 from extract.load import write_lake_control
 from pipeline.config import Settings
 
-log = logging.getLogger(__name__)
 SCHEMA = "marts"
+# py4j says goodbye at interpreter exit, when the log's stream may be closed already
+logging.getLogger("py4j").setLevel(logging.WARNING)
 
 
 def snapshot_control(settings: Settings) -> None:

@@ -3,7 +3,8 @@
     model is built; returns the relation of the last round, (entity_id, label), label = the smallest
     entity_id of the component. The model's post-hook drops the round tables (drop_components). -#}
 {% macro connected_components(nodes_sql, edges_sql, max_rounds=100) -%}
-    {%- if not execute -%}{{ return(this) }}{%- endif -%}
+    {#- only when the model is built: compiling it (dbt compile, docs) leaves no round tables behind -#}
+    {%- if not execute or flags.WHICH not in ('run', 'build') -%}{{ return(this) }}{%- endif -%}
     {%- set edges -%}
         select entity_a as src, entity_b as dst from ({{ edges_sql }}) as e
         union all

@@ -154,7 +154,8 @@
 
 {# Pre-hook of an incremental record mart: remove the records of the dates loaded again, some of which
    the new delivery may no longer carry. On Spark: the partitions of those dates, of the records whose
-   resolution changed (resolved: the record model), and of their earlier rows (a re-delivered key moves). #}
+   resolution or date changed (resolved: the record model), and of their rows as the mart holds them (a record
+   whose first delivery is held moves to a later date). #}
 {% macro delete_redelivered(date_column, resolved, key) -%}
     {{ return(adapter.dispatch('delete_redelivered', 'pyramid_watch')(date_column, resolved, key)) }}
 {%- endmacro %}
