@@ -53,7 +53,7 @@ demo: setup ## sample data for the last 60 days, every night, every bulletin
 
 test: setup browser postgres ## the whole test suite (what .ci/run calls)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 browser: ## Debian's Chromium for the browser test, installed when missing (no browser is downloaded by playwright)
 	@command -v chromium >/dev/null || { command -v apt-get >/dev/null && \
