@@ -13,6 +13,12 @@ from pipeline.config import Settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+# make test runs pytest-xdist workers, whose __main__ (execnet's) has neither __spec__ nor __file__: PySpark,
+# which Great Expectations imports, then takes itself for a doctest run and exits unless the session looks
+# interactive (sys.ps1). A file name would not do: spawned extract processes re-import __main__ from it.
+if getattr(sys.modules["__main__"], "__spec__", None) is None and not hasattr(sys.modules["__main__"], "__file__"):
+    sys.ps1 = ">>> "
+
 # Airflow reads its settings once, at import: point it at a throw-away metadata database for this session.
 _AIRFLOW_STATE = Path(tempfile.mkdtemp(prefix="airflow-tests-"))
 os.environ["AIRFLOW_HOME"] = str(Path(__file__).resolve().parent.parent)
