@@ -216,7 +216,7 @@ def build_marts(day: date, settings: Settings) -> bool:
     return True
 
 
-def _literal(text: str) -> str:
+def sql_literal(text: str) -> str:
     """A SQL string literal (COMMENT ON takes no parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -234,13 +234,13 @@ def _copy_relations(con: duckdb.DuckDBPyConnection, database: str, schema: str, 
             continue
         con.execute(f'CREATE TABLE main."{name}" AS SELECT * FROM {database}.{schema}."{name}"')
         if comment:
-            con.execute(f'COMMENT ON TABLE main."{name}" IS {_literal(comment)}')
+            con.execute(f'COMMENT ON TABLE main."{name}" IS {sql_literal(comment)}')
         for column, text in con.execute(
             "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
             "AND table_name = ? AND comment IS NOT NULL",
             [database, schema, name],
         ).fetchall():
-            con.execute(f'COMMENT ON COLUMN main."{name}"."{column}" IS {_literal(text)}')
+            con.execute(f'COMMENT ON COLUMN main."{name}"."{column}" IS {sql_literal(text)}')
 
 
 def publish(settings: Settings, hold: bool = False) -> Path:
@@ -254,9 +254,9 @@ def publish(settings: Settings, hold: bool = False) -> Path:
         for stale in settings.warehouse.glob(".marts.*.duckdb.tmp*"):  # left by a killed publication
             stale.unlink()
         with duckdb.connect(str(tmp)) as con:
-            con.execute(f"ATTACH {_literal(str(settings.build_db))} AS build (READ_ONLY)")
+            con.execute(f"ATTACH {sql_literal(str(settings.build_db))} AS build (READ_ONLY)")
             if hold and target.exists():
-                con.execute(f"ATTACH {_literal(str(target))} AS previous (READ_ONLY)")
+                con.execute(f"ATTACH {sql_literal(str(target))} AS previous (READ_ONLY)")
                 kept = {
                     n
                     for (n,) in con.execute(

@@ -13,6 +13,7 @@ import duckdb
 
 from extract.load import write_lake_control
 from pipeline.config import Settings
+from pipeline.night import sql_literal
 
 SCHEMA = "marts"
 # py4j says goodbye at interpreter exit, when the log's stream may be closed already
@@ -43,10 +44,6 @@ def _raw_view_of(node: dict) -> str | None:
     if node["config"]["materialized"] == "view" and len(parents) == 1 and parents[0].startswith("source."):
         return parents[0].split(".")[-1]
     return None
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def import_marts(settings: Settings, target: Path) -> list[str]:
@@ -80,10 +77,10 @@ def import_marts(settings: Settings, target: Path) -> list[str]:
                 con.unregister("incoming")
             kind = "VIEW" if raw else "TABLE"
             if node["description"]:
-                con.execute(f"COMMENT ON {kind} {relation} IS {_literal(node['description'])}")
+                con.execute(f"COMMENT ON {kind} {relation} IS {sql_literal(node['description'])}")
             for column, spec in node["columns"].items():
                 if spec["description"] and column in frame.columns:
-                    con.execute(f'COMMENT ON COLUMN {relation}."{column}" IS {_literal(spec["description"])}')
+                    con.execute(f'COMMENT ON COLUMN {relation}."{column}" IS {sql_literal(spec["description"])}')
         con.execute("COMMIT")
     return names
 

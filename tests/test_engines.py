@@ -74,8 +74,9 @@ def deliver(landing: Path) -> None:
 
 def build(settings: Settings, engine: str) -> dict[str, list[tuple]]:
     """A backfill of the first two nights (a full build), then the last night (an incremental one)."""
-    s = replace(settings, warehouse=settings.warehouse.parent / engine, reports=settings.reports / engine)
-    s = replace(s, engine=engine)
+    s = replace(
+        settings, warehouse=settings.warehouse.parent / engine, reports=settings.reports / engine, engine=engine
+    )
     night.backfill(DAYS[0], DAYS[1], s)
     night.run_night(DAYS[2], s, pull=False)
     with duckdb.connect(str(s.marts_db), read_only=True) as con:
