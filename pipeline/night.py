@@ -8,13 +8,15 @@ until its date is delivered again and re-run.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import multiprocessing
 import os
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import chdir, nullcontext
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -138,30 +140,50 @@ def dbt_target(settings: Settings) -> Path:
     return settings.warehouse / ("dbt_target" if settings.engine == "duckdb" else f"dbt_target_{settings.engine}")
 
 
+def _parse_seed(settings: Settings) -> Path:
+    """The newest parse of the project for an engine, shared by every warehouse on the machine: a new
+    warehouse starts from it, and dbt re-parses only the files that changed since (its partial parsing)."""
+    return DBT_DIR / "target" / f"partial_parse.{settings.engine}.msgpack"
+
+
 def dbt(args: Sequence[str], settings: Settings) -> None:
     """Run dbt in this process against the warehouse's build database, or on Spark over its lake."""
     from dbt.cli.main import dbtRunner
 
-    os.environ["DBT_DUCKDB_PATH"] = str(settings.build_db)
+    # relative to the warehouse, where dbt runs: dbt hashes the profile's values into its parse, so an
+    # absolute path would make every warehouse parse the project anew
+    os.environ["DBT_DUCKDB_PATH"] = settings.build_db.name
     os.environ["DBT_SPARK_DIR"] = str(settings.spark_dir)
     os.environ["LAKE_DIR"] = str(settings.lake)
-    os.environ["DBT_TARGET_PATH"] = str(dbt_target(settings))
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    target = dbt_target(settings).resolve()
+    parsed, seed = target / "partial_parse.msgpack", _parse_seed(settings)
+    if not parsed.exists() and seed.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(seed, parsed)
     failpoints.reach("dbt")
-    result = dbtRunner().invoke(
-        [
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target",
-            settings.engine,
-            "--log-path",
-            str(settings.warehouse / "dbt_logs"),
-            "--quiet",
-        ]
-    )
+    with chdir(settings.warehouse.resolve()):
+        result = dbtRunner().invoke(
+            [
+                *args,
+                "--project-dir",
+                str(DBT_DIR),
+                "--profiles-dir",
+                str(DBT_DIR),
+                "--target",
+                settings.engine,
+                "--target-path",
+                str(target),
+                "--log-path",
+                str(settings.warehouse.resolve() / "dbt_logs"),
+                "--quiet",
+            ]
+        )
+    if result.success and parsed.exists() and (not seed.exists() or parsed.stat().st_mtime > seed.stat().st_mtime):
+        seed.parent.mkdir(parents=True, exist_ok=True)
+        staged = seed.with_name(f"{seed.name}.{os.getpid()}.tmp")
+        shutil.copyfile(parsed, staged)
+        staged.replace(seed)  # atomic: warehouses beside this one may be reading it
     if settings.engine == "duckdb":
         _release_duckdb()
     if not result.success:
@@ -312,6 +334,26 @@ def extract_pool() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(min(len(SOURCES), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"))
 
 
+# what the gates and dbt import: seconds of one core, which extraction (in other processes) leaves idle
+WARM_IMPORTS = ("great_expectations", "quality.gates", "dbt.cli.main", "dbt.adapters.duckdb")
+
+
+def warm_imports() -> threading.Thread:
+    """Import the gates' and dbt's libraries in a thread while the sources are extracted; join it before the
+    night's own work imports anything (a failed import here is raised again where the module is used)."""
+
+    def load() -> None:
+        for name in WARM_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                log.debug("预加载 %s 失败", name, exc_info=True)
+
+    thread = threading.Thread(target=load, name="warm-imports", daemon=True)
+    thread.start()
+    return thread
+
+
 def pull_and_extract(day: date, settings: Settings, pull: bool, pool: ProcessPoolExecutor | None = None) -> None:
     """Pull (when asked), then extract every source of a date in parallel processes (a new pool unless one
     is given); a failed pull is logged and its source goes on with what the landing zone holds."""
@@ -358,7 +400,9 @@ def run_night(day: date, settings: Settings, pull: bool = True) -> list[Path]:
     """The whole night for one delivery date; database and HTTP sources are pulled first unless pull=False."""
     settings.prepare()
     with writer_lock(settings.warehouse):
+        warming = warm_imports()
         pull_and_extract(day, settings, pull)
+        warming.join()
         load_raw(day, settings)
         gate_night(day, settings)
         build_marts(day, settings)
@@ -387,8 +431,10 @@ def backfill(
     settings.prepare()
     days = dates(start, end)
     with writer_lock(settings.warehouse), extract_pool() as pool:
+        warming = warm_imports()
         for i, day in enumerate(days, start=1):
             pull_and_extract(day, settings, pull, pool)
+            warming.join()
             counts = load_raw(day, settings)
             progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
         # one GX run for the range: each night's checks read only the nights before it, all loaded by now
