@@ -7,6 +7,7 @@ the sources, so a new source module brings its required columns and accepted val
 from __future__ import annotations
 
 import statistics
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -53,7 +54,13 @@ class Suite:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> pd.DataFrame:
-    return con.execute(sql, params).df()
+    frame = con.execute(sql, params).df()
+    # GX compares datetime64[ns] columns vectorised, other units a value at a time (seconds a national
+    # batch): nanoseconds where every value fits them (years 1678 to 2261)
+    for column in frame.select_dtypes("datetime64").columns:
+        with suppress(pd.errors.OutOfBoundsDatetime):
+            frame[column] = frame[column].astype("datetime64[ns]")
+    return frame
 
 
 def _volume_bounds(con: duckdb.DuckDBPyConnection, source: str, day: date) -> tuple[float, float, float] | None:

@@ -568,3 +568,24 @@ def test_personal_value_in_a_published_mart_blocks_without_being_echoed(settings
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
         stored = con.execute("SELECT string_agg(observed, ' ') FROM raw.quality_results").fetchone()[0]
     assert phone not in stored and id_number not in stored
+
+
+@pytest.mark.parametrize("late", ["2026-05-01 08:00", "2999-01-01 08:00"])
+def test_capture_time_after_the_delivery_date_warns_and_names_it(settings: Settings, late: str) -> None:
+    """A post captured after its delivery date fails the date-bound warning with the row named, whether the
+    time fits the vectorised comparison (nanoseconds) or lies beyond it (year 2999); the night is not held."""
+    day = date(2026, 4, 7)
+    d = good_night(settings.landing, day, 1, skip=("keyword_hits",))
+    hit = {"platform": "微信公众号", "url": "http://example.cn/p", "content": "日息千分之五", "keyword": "日息"}
+    d.put(
+        "keyword_hits",
+        "hits",
+        [hit | {"hit_id": "H1", "captured_at": f"{day} 08:00"}, hit | {"hit_id": "H2", "captured_at": late}],
+        "jsonl",
+    )
+    night.ingest(day, settings)
+    label = "采集时间不晚于交付日、不早于1990-01-01"
+    success, observed, severity = quality(settings.build_db, day, "raw.quality_results")[("raw.keyword_hits", label)]
+    assert (success, severity) == (False, "warning")
+    assert observed.startswith("1/2行不符，例如 ") and late[:10] in observed
+    assert held_batches(settings, day) == []
