@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 
 from stdnum.cn import uscc as stdnum_uscc
@@ -27,6 +28,10 @@ _TIME = re.compile(r"^[T\s]*(\d{1,2})[:时](\d{1,2})(?:分|:)?(?:(\d{1,2})秒?)?
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[0-9Xx])(?![0-9A-Za-z])")
 _EMAIL = re.compile(r"([A-Za-z0-9])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+# what any of the three needs: eleven digits in a row, or an @ (one scan spares most texts three)
+_MAYBE_PERSONAL = re.compile(r"\d{11}|@")
+# the common export form, read by the standard library; anything else takes the patterns above
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
 
 
 class CellError(ValueError):
@@ -46,6 +51,9 @@ def parse_date(value: str) -> date:
 def parse_datetime(value: str) -> datetime:
     """Parse 2026-03-02, 2026/3/2, 2026年3月2日, 20260302 or an Excel serial, with or without time."""
     text = fold(value)
+    if _ISO.fullmatch(text):
+        with suppress(ValueError):  # an impossible date or time is worded below
+            return datetime.fromisoformat(text)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):  # Excel serial day number
         serial = float(text)
         return datetime.combine(_EXCEL_EPOCH, datetime.min.time()) + timedelta(days=serial)
@@ -150,4 +158,6 @@ def mask_name(value: str) -> str:
 
 def mask_free_text(value: str) -> str:
     """Mask mobile numbers, ID numbers and e-mail addresses written inside free text."""
+    if not _MAYBE_PERSONAL.search(value):
+        return value
     return _EMAIL.sub(r"\1***@\2", _ID_NUMBER.sub(r"\1********\2", _MOBILE.sub(r"\1****\2", value)))

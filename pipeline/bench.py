@@ -53,9 +53,10 @@ class Run:
     ok: bool
 
 
-def measure(command: list[str], env: dict[str, str], log: Path) -> Run:
-    """Run a command to its end; its wall time and the peak memory of its process tree."""
-    peak = 0
+def measure(command: list[str], env: dict[str, str], log: Path, limit: float | None = None) -> Run:
+    """Run a command to its end, or kill its process tree after `limit` seconds (then it failed); its wall
+    time and the peak memory of its process tree."""
+    peak, killed = 0, False
     started = time.monotonic()
     with log.open("w") as out:
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -64,6 +65,11 @@ def measure(command: list[str], env: dict[str, str], log: Path) -> Run:
             try:
                 tree = [root, *root.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                if limit is not None and not killed and time.monotonic() - started > limit:
+                    killed = True
+                    out.write(f"\n超过{limit:.0f}秒，已终止\n")
+                    for p in reversed(tree):
+                        p.kill()
             except psutil.Error:
                 pass
             time.sleep(0.05)
@@ -216,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path(os.environ.get("BENCH_OUT") or "data/bench/latest.json"))
     parser.add_argument("--history-nights", type=int, default=90)
     parser.add_argument("--backfill-nights", type=int, default=30)
+    parser.add_argument("--history-limit", type=float, default=600, help="历史仓库首次构建的时限（秒）")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)  # the history's first build
     args = parser.parse_args(argv)
     if args.build_only:
@@ -273,14 +280,19 @@ def main(argv: list[str] | None = None) -> int:
     hist = _fresh(work / "history", national)
     t = time.monotonic()
     synthesize_history(nat.build_db, hist, args.history_nights)
-    build = measure([sys.executable, "-m", "pipeline.bench", "--build-only"], _env(hist), logs / "history-build.log")
+    build = measure(
+        [sys.executable, "-m", "pipeline.bench", "--build-only"],
+        _env(hist),
+        logs / "history-build.log",
+        limit=args.history_limit,
+    )
     figures["history_build_s"] = round(time.monotonic() - t, 1)
     figures["history_build_ok"] = build.ok
     if build.ok:
         night_run = [*cli, "run", "--date", str(NIGHT), "--no-pull"]
         runs["history_night"] = measure(night_run, _env(hist), logs / "history.log")
     else:
-        say(f"历史仓库构建失败（见 {logs / 'history-build.log'}），不测该夜")
+        say(f"历史仓库构建失败或超时（见 {logs / 'history-build.log'}），不测该夜")
 
     say(f"6/6 省级规模回填{args.backfill_nights}夜……")
     end = PROVINCE_START + timedelta(days=args.backfill_nights - 1)

@@ -156,6 +156,8 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
     os.environ["DBT_SPARK_DIR"] = str(settings.spark_dir)
     os.environ["LAKE_DIR"] = str(settings.lake)
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    # dbt.log without every statement (a second a night); DBT_LOG_LEVEL_FILE=debug brings them back
+    os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
     target = dbt_target(settings).resolve()
     parsed, seed = target / "partial_parse.msgpack", _parse_seed(settings)
     if not parsed.exists() and seed.exists():

@@ -1,3 +1,5 @@
+-- A table, not a view: five models read it, and a view would rank and normalise every delivered row for each.
+{{ config(materialized='table') }}
 -- One row per hit: a hit re-delivered on a later date counts once, from its first delivery.
 with ranked as (
     select
