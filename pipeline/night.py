@@ -16,7 +16,7 @@ import shutil
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import chdir, nullcontext
+from contextlib import chdir, nullcontext, suppress
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -182,10 +182,11 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
             ]
         )
     if result.success and parsed.exists() and (not seed.exists() or parsed.stat().st_mtime > seed.stat().st_mtime):
-        seed.parent.mkdir(parents=True, exist_ok=True)
-        staged = seed.with_name(f"{seed.name}.{os.getpid()}.tmp")
-        shutil.copyfile(parsed, staged)
-        staged.replace(seed)  # atomic: warehouses beside this one may be reading it
+        with suppress(OSError):  # only a head start for the next new warehouse (the project may be read-only)
+            seed.parent.mkdir(parents=True, exist_ok=True)
+            staged = seed.with_name(f"{seed.name}.{os.getpid()}.tmp")
+            shutil.copyfile(parsed, staged)
+            staged.replace(seed)  # atomic: warehouses beside this one may be reading it
     if settings.engine == "duckdb":
         _release_duckdb()
     if not result.success:
