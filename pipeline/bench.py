@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -66,10 +67,11 @@ def measure(command: list[str], env: dict[str, str], log: Path, limit: float | N
                 tree = [root, *root.children(recursive=True)]
                 peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
                 if limit is not None and not killed and time.monotonic() - started > limit:
-                    killed = True
                     out.write(f"\n超过{limit:.0f}秒，已终止\n")
                     for p in reversed(tree):
-                        p.kill()
+                        with suppress(psutil.Error):  # a child may have ended meanwhile
+                            p.kill()
+                    killed = True
             except psutil.Error:
                 pass
             time.sleep(0.05)

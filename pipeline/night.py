@@ -8,11 +8,13 @@ until its date is delivered again and re-run.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import multiprocessing
 import os
 import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -142,8 +144,25 @@ def dbt_target(settings: Settings) -> Path:
 
 def _parse_seed(settings: Settings) -> Path:
     """The newest parse of the project for an engine, shared by every warehouse on the machine: a new
-    warehouse starts from it, and dbt re-parses only the files that changed since (its partial parsing)."""
-    return DBT_DIR / "target" / f"partial_parse.{settings.engine}.msgpack"
+    warehouse starts from it, and dbt re-parses only the files that changed since (its partial parsing).
+    Keyed by where the project lives: dbt's parse holds absolute paths (seeds are loaded by them), so a
+    copied or moved checkout must not start from the old location's parse."""
+    where = hashlib.sha256(str(DBT_DIR).encode()).hexdigest()[:12]
+    return DBT_DIR / "target" / f"partial_parse.{settings.engine}.{where}.msgpack"
+
+
+def _refresh_seed(parsed: Path, seed: Path) -> None:
+    """Replace the seed with a warehouse's newer parse, atomically (warehouses beside this one may be reading
+    it); only a head start for the next new warehouse, so a failure (a read-only project) is ignored."""
+    with suppress(OSError):
+        seed.parent.mkdir(parents=True, exist_ok=True)
+        fd, staged = tempfile.mkstemp(dir=seed.parent, prefix=f".{seed.name}.")
+        os.close(fd)
+        try:
+            shutil.copyfile(parsed, staged)
+            os.replace(staged, seed)
+        finally:
+            Path(staged).unlink(missing_ok=True)
 
 
 def dbt(args: Sequence[str], settings: Settings) -> None:
@@ -153,13 +172,16 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
     # relative to the warehouse, where dbt runs: dbt hashes the profile's values into its parse, so an
     # absolute path would make every warehouse parse the project anew
     os.environ["DBT_DUCKDB_PATH"] = settings.build_db.name
-    os.environ["DBT_SPARK_DIR"] = str(settings.spark_dir)
-    os.environ["LAKE_DIR"] = str(settings.lake)
+    os.environ["DBT_SPARK_DIR"] = str(settings.spark_dir.resolve())
+    os.environ["LAKE_DIR"] = str(settings.lake.resolve())
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     # dbt.log without every statement (a second a night); DBT_LOG_LEVEL_FILE=debug brings them back
     os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
     target = dbt_target(settings).resolve()
     parsed, seed = target / "partial_parse.msgpack", _parse_seed(settings)
+    parsed_at = target / "parsed_project_dir.txt"  # where the project was when this warehouse's parse was made
+    if parsed_at.exists() and parsed_at.read_text(encoding="utf-8") != str(DBT_DIR):
+        parsed.unlink(missing_ok=True)
     if not parsed.exists() and seed.exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(seed, parsed)
@@ -181,12 +203,10 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
                 "--quiet",
             ]
         )
+    if parsed.exists():
+        parsed_at.write_text(str(DBT_DIR), encoding="utf-8")
     if result.success and parsed.exists() and (not seed.exists() or parsed.stat().st_mtime > seed.stat().st_mtime):
-        with suppress(OSError):  # only a head start for the next new warehouse (the project may be read-only)
-            seed.parent.mkdir(parents=True, exist_ok=True)
-            staged = seed.with_name(f"{seed.name}.{os.getpid()}.tmp")
-            shutil.copyfile(parsed, staged)
-            staged.replace(seed)  # atomic: warehouses beside this one may be reading it
+        _refresh_seed(parsed, seed)
     if settings.engine == "duckdb":
         _release_duckdb()
     if not result.success:
@@ -349,7 +369,7 @@ def warm_imports() -> threading.Thread:
         for name in WARM_IMPORTS:
             try:
                 importlib.import_module(name)
-            except ImportError:
+            except Exception:  # raised again, with its traceback, where the night imports it
                 log.debug("预加载 %s 失败", name, exc_info=True)
 
     thread = threading.Thread(target=load, name="warm-imports", daemon=True)
