@@ -177,7 +177,7 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
     os.environ["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     # dbt.log without every statement (a second a night); DBT_LOG_LEVEL_FILE=debug brings them back
     os.environ.setdefault("DBT_LOG_LEVEL_FILE", "info")
-    target = dbt_target(settings).resolve()
+    home, target = settings.warehouse.resolve(), dbt_target(settings).resolve()
     parsed, seed = target / "partial_parse.msgpack", _parse_seed(settings)
     parsed_at = target / "parsed_project_dir.txt"  # where the project was when this warehouse's parse was made
     if parsed_at.exists() and parsed_at.read_text(encoding="utf-8") != str(DBT_DIR):
@@ -186,7 +186,7 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(seed, parsed)
     failpoints.reach("dbt")
-    with chdir(settings.warehouse.resolve()):
+    with chdir(home):
         result = dbtRunner().invoke(
             [
                 *args,
@@ -199,7 +199,7 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
                 "--target-path",
                 str(target),
                 "--log-path",
-                str(settings.warehouse.resolve() / "dbt_logs"),
+                str(home / "dbt_logs"),
                 "--quiet",
             ]
         )
@@ -438,6 +438,20 @@ def dates(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def load_nights(
+    days: Sequence[date], settings: Settings, pull: bool = False, progress: Callable[[str], None] = log.info
+) -> None:
+    """Pull (when asked), extract and load each night in order, with one pool of extract processes for all
+    (not gated: a range is gated in one run afterwards)."""
+    with writer_lock(settings.warehouse), extract_pool() as pool:
+        warming = warm_imports()
+        for i, day in enumerate(days, start=1):
+            pull_and_extract(day, settings, pull, pool)
+            warming.join()
+            counts = load_raw(day, settings)
+            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+
+
 def backfill(
     start: date, end: date, settings: Settings, progress: Callable[[str], None] = log.info, pull: bool = False
 ) -> list[Path]:
@@ -453,13 +467,8 @@ def backfill(
     """
     settings.prepare()
     days = dates(start, end)
-    with writer_lock(settings.warehouse), extract_pool() as pool:
-        warming = warm_imports()
-        for i, day in enumerate(days, start=1):
-            pull_and_extract(day, settings, pull, pool)
-            warming.join()
-            counts = load_raw(day, settings)
-            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+    with writer_lock(settings.warehouse):
+        load_nights(days, settings, pull, progress)
         # one GX run for the range: each night's checks read only the nights before it, all loaded by now
         progress("原始数据质量检查……")
         gate_raw([*days, *loaded_after(end, settings)], settings)

@@ -446,10 +446,7 @@ def test_volume_spike_and_collapse_warn_against_the_28_night_median(settings: Se
     # loaded night by night, then gated as a backfill gates its range (one GX run; each night's check reads
     # only the nights before it)
     settings.prepare()
-    with night.extract_pool() as pool:
-        for day in counts:
-            night.pull_and_extract(day, settings, False, pool)
-            night.load_raw(day, settings)
+    night.load_nights(list(counts), settings)
     night.gate_raw(list(counts), settings)
 
     label = volume_label(20)
