@@ -248,11 +248,14 @@ def main(argv: list[str] | None = None) -> int:
     national = _cached_sample(cache, "national", NIGHT, NIGHT)
     figures["sample_seconds"] = round(time.monotonic() - t, 1)
 
-    say("1/6 无交付的夜间任务（固定开销）：新仓库的第一夜，及其后一夜……")
+    say("1/6 无交付的夜间任务（固定开销）：新仓库的第一夜，及其后三夜（取中位数）……")
     empty = _fresh(work / "empty")
     first = [*cli, "run", "--date", str(NIGHT - timedelta(days=1)), "--no-pull"]
     runs["empty_first_night"] = measure(first, _env(empty), logs / "empty-first.log")
-    runs["empty_night"] = measure([*cli, "run", "--date", str(NIGHT), "--no-pull"], _env(empty), logs / "empty.log")
+    # a short run on a shared machine varies by seconds: the median of three nights
+    for i in range(1, 4):
+        night_run = [*cli, "run", "--date", str(NIGHT + timedelta(days=i - 1)), "--no-pull"]
+        runs[f"empty_night_{i}"] = measure(night_run, _env(empty), logs / f"empty-{i}.log")
 
     say("2/6 国家级一夜，空仓库……")
     nat = _fresh(work / "national", national)
@@ -304,15 +307,15 @@ def main(argv: list[str] | None = None) -> int:
         [*cli, "backfill", "--start", str(PROVINCE_START), "--end", str(end)], _env(back), logs / "backfill.log"
     )
 
-    f, e, n, a, b = (
-        runs[k] for k in ("empty_first_night", "empty_night", "national_night", "airflow_night", "province_backfill")
-    )
+    f, n, a, b = (runs[k] for k in ("empty_first_night", "national_night", "airflow_night", "province_backfill"))
+    empty_nights = sorted(runs[f"empty_night_{i}"].seconds for i in range(1, 4))
     h = runs.get("history_night")
     figures |= {
         "national_night_s": n.seconds,
         "national_night_peak_gb": n.peak_gb,
         "empty_first_night_s": f.seconds,
-        "empty_night_s": e.seconds,
+        "empty_night_s": empty_nights[1],
+        "empty_nights_s": str(empty_nights),
         # both on a new warehouse: the national night less the first empty night is what the data cost
         "data_cost_over_floor": round((n.seconds - f.seconds) / figures["floor_s"], 1),
         "history_over_empty_warehouse": round(h.seconds / n.seconds, 2) if h and h.ok else "失败",
@@ -338,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = {
         "national_night_s": "国家级一夜（秒）",
         "national_night_peak_gb": "国家级一夜峰值内存（GB）",
-        "empty_night_s": "无交付一夜（秒，非首夜）",
+        "empty_night_s": "无交付一夜（秒，非首夜，三夜中位数）",
         "data_cost_over_floor": "（一夜 − 固定开销）÷ 下限",
         "history_over_empty_warehouse": f"有{args.history_nights}夜历史 ÷ 空仓库",
         "airflow_over_make_run": "Airflow ÷ make run",
@@ -347,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
     say(f"\n{'指标':<28}{'实测':>10}{'目标':>10}  达标")
     for key, label in labels.items():
         say(f"{label:<28}{figures[key]:>10}{'≤' + str(TARGETS[key]):>10}  {'是' if met[key] else '否'}")
-    say(f"新仓库首夜无交付 {figures['empty_first_night_s']} 秒；下限 {figures['floor_s']} 秒")
+    say(f"新仓库首夜无交付 {figures['empty_first_night_s']} 秒，其后三夜 {figures['empty_nights_s']} 秒")
+    say(f"下限 {figures['floor_s']} 秒")
     say(f"省级回填 {figures['province_nights_per_hour']} 夜/小时；结果：{out}")
     failed = [k for k, r in runs.items() if not r.ok] + ([] if build.ok else ["history_build"])
     if failed:

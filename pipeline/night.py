@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import chdir, nullcontext, suppress
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import chdir, contextmanager, suppress
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -102,28 +104,81 @@ def load_raw(day: date, settings: Settings) -> dict[str, int]:
         return counts
 
 
-def gate_raw(days: Sequence[date], settings: Settings) -> None:
-    """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch."""
-    from quality.gates import check_raw
+@contextmanager
+def gate_worker() -> Iterator[ProcessPoolExecutor]:
+    """A process of its own for Great Expectations, started with a night or a backfill: it imports GX (seconds
+    of one core) while the sources are extracted and loaded, runs the gates, and writes their Data Docs while
+    the night publishes and renders. It works under the night's writer lock (the night waits for each gate)."""
+    # forked from a fresh server process (not from this one, which may hold threads and open databases), and
+    # so ended at once when done: a spawned process would spend a second tearing down what GX made
+    worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"), initializer=_without_spark)
+    try:
+        worker.submit(_import_gx)  # a failure here is raised again by the first gate's own import
+        yield worker
+    finally:
+        worker.shutdown(wait=False)  # it ends while the night goes on
+
+
+def _without_spark() -> None:
+    """The gate worker has no PySpark. GX imports it wherever it is installed (it is, for ENGINE=spark): half
+    a second the gates, which validate pandas frames, never use; and in a process whose main module has no
+    file (a test runner's), PySpark's Connect client takes itself for a doctest run and exits the process."""
+    sys.modules["pyspark"] = None  # type: ignore[assignment]  # `import pyspark` raises ImportError
+
+
+def _import_gx() -> None:
+    from quality.gates import import_gx
+
+    import_gx()
+
+
+def gate_raw(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> None:
+    """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch.
+    In the gate worker when given (its Data Docs then wait for `document`), else here with its Data Docs."""
+    from quality import gates
 
     with writer_lock(settings.warehouse):
-        check_raw(days, settings)
+        if worker is None:
+            gates.check_raw(days, settings)
+            gates.build_docs(settings)
+        else:
+            worker.submit(gates.check_raw, days, settings).result()
 
 
-def check_marts(days: Sequence[date], settings: Settings) -> list[str]:
-    """Great Expectations on the marts as built, for each night's slice; returns the blocking failures."""
-    from quality.gates import check_marts as run_checks
+def check_marts(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> list[str]:
+    """Great Expectations on the marts as built, for each night's slice; returns the blocking failures.
+    In the gate worker when given (its Data Docs then wait for `document`), else here with its Data Docs."""
+    from quality import gates
 
     with writer_lock(settings.warehouse):
-        outcomes = run_checks(days, settings)
+        if worker is None:
+            outcomes = gates.check_marts(days, settings)
+            gates.build_docs(settings)
+        else:
+            outcomes = worker.submit(gates.check_marts, days, settings).result()
     return [
         f"{o.suite}：{o.expectation}（{o.observed}）" for o in outcomes if o.severity == "blocking" and not o.success
     ]
 
 
-def gate_marts(day: date, settings: Settings) -> list[str]:
+def gate_marts(day: date, settings: Settings, worker: Executor | None = None) -> list[str]:
     """The gate after dbt, unless the raw gate held the night (then no marts were built)."""
-    return [] if held_reasons(day, settings) else check_marts([day], settings)
+    return [] if held_reasons(day, settings) else check_marts([day], settings, worker)
+
+
+def document(settings: Settings, worker: Executor) -> Future[None]:
+    """Write the Data Docs of the gates the worker ran, in the worker, while the caller goes on."""
+    from quality.gates import build_docs
+
+    return worker.submit(build_docs, settings)
+
+
+def wait_for_docs(documented: Future[None]) -> None:
+    """The Data Docs are the engineers' view of the gates, not the night's data: their failure is logged."""
+    try:
+        documented.result()
+    except Exception:
+        log.exception("质量报告（Data Docs）生成失败；检查结果已记入 quality_results")
 
 
 def held_reasons(day: date, settings: Settings) -> list[str]:
@@ -216,12 +271,51 @@ def dbt(args: Sequence[str], settings: Settings) -> None:
         raise NightFailed(f"dbt {args[0]} 失败：{detail}")
 
 
+SEEDS_DIR = DBT_DIR / "seeds"
+
+
+def _seeds_digest() -> str:
+    """What the seed tables are made from: the seed files and the project file (their column types)."""
+    digest = hashlib.sha256()
+    for path in sorted([*SEEDS_DIR.glob("*.*"), DBT_DIR / "dbt_project.yml"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _seed_names() -> set[str]:
+    return {p.stem for p in SEEDS_DIR.glob("*.csv")}
+
+
+def _seeds_loaded(settings: Settings, digest: str) -> bool:
+    """Whether the warehouse's seed tables are those of these seed files (loaded by an earlier build)."""
+    stamp = dbt_target(settings) / "seeds.sha256"
+    if not stamp.exists() or stamp.read_text(encoding="utf-8") != digest or not settings.build_db.exists():
+        return False
+    with duckdb.connect(str(settings.build_db), read_only=True) as con:
+        query = "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'seeds'"
+        return _seed_names() <= {t for (t,) in con.execute(query).fetchall()}
+
+
+def _stamp_seeds(settings: Settings, digest: str) -> None:
+    """Note the seed files' digest once a build has loaded every seed."""
+    results = json.loads((dbt_target(settings) / "run_results.json").read_text(encoding="utf-8"))["results"]
+    loaded = {r["unique_id"].rsplit(".", 1)[1] for r in results if r["unique_id"].startswith("seed.")}
+    if loaded >= _seed_names():
+        (dbt_target(settings) / "seeds.sha256").write_text(digest, encoding="utf-8")
+
+
 def dbt_build(args: Sequence[str], settings: Settings) -> None:
-    """`dbt build` on the warehouse's engine. On Spark: the lake's control tables first, and afterwards the
-    marts Spark built taken into the build database, so that the gates, publication and bulletins read them
-    as they read DuckDB's."""
+    """`dbt build` on the warehouse's engine. Seeds are loaded, and tested, only when their files changed
+    since the warehouse last loaded them (a fifth of the build's nodes, a second of a night without
+    deliveries); the seeds' tests against models still run. On Spark: the lake's control tables first, and
+    afterwards the marts Spark built taken into the build database, so that the gates, publication and
+    bulletins read them as they read DuckDB's."""
     if settings.engine == "duckdb":
+        digest = _seeds_digest()
+        if _seeds_loaded(settings, digest):
+            args = [*args, "--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
         dbt(["build", *args], settings)
+        _stamp_seeds(settings, digest)
         return
     from pipeline import spark
 
@@ -357,13 +451,13 @@ def extract_pool() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(min(len(SOURCES), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"))
 
 
-# what the gates and dbt import: seconds of one core, which extraction (in other processes) leaves idle
-WARM_IMPORTS = ("great_expectations", "quality.gates", "dbt.cli.main", "dbt.adapters.duckdb")
+# what dbt imports: seconds of one core, which extraction (in other processes) leaves idle
+WARM_IMPORTS = ("dbt.cli.main", "dbt.adapters.duckdb")
 
 
 def warm_imports() -> threading.Thread:
-    """Import the gates' and dbt's libraries in a thread while the sources are extracted; join it before the
-    night's own work imports anything (a failed import here is raised again where the module is used)."""
+    """Import dbt's libraries in a thread while the sources are extracted; join it before the night's own
+    work imports anything (a failed import here is raised again where the module is used)."""
 
     def load() -> None:
         for name in WARM_IMPORTS:
@@ -377,19 +471,34 @@ def warm_imports() -> threading.Thread:
     return thread
 
 
+# below this many delivered bytes in all, a night's sources are read here, one after another: starting the
+# extract processes (each imports the readers) would take longer than reading them
+SMALL_NIGHT_BYTES = 1_000_000
+
+
 def pull_and_extract(day: date, settings: Settings, pull: bool, pool: ProcessPoolExecutor | None = None) -> None:
-    """Pull (when asked), then extract every source of a date in parallel processes (a new pool unless one
-    is given); a failed pull is logged and its source goes on with what the landing zone holds."""
+    """Pull (when asked), then extract every source of a date: in parallel processes (the pool given, else a
+    new one), or here when the night is small; a failed pull is logged and its source goes on with what the
+    landing zone holds."""
     for name in SOURCES:
         try:
             log.info(pull_source(name, day, settings, pull))
         except upstream.PullFailed as exc:
             log.error("%s", exc)
     size = {name: _delivered_bytes(name, day, settings) for name in SOURCES}
-    with nullcontext(pool) if pool else extract_pool() as workers:
-        # the largest deliveries first, so that no worker is left with a large one at the end
-        for done in [workers.submit(extract_source, n, day, settings) for n in sorted(SOURCES, key=lambda n: -size[n])]:
+    # the largest deliveries first, so that no worker is left with a large one at the end
+    order = sorted(SOURCES, key=lambda n: -size[n])
+    if pool is None and sum(size.values()) < SMALL_NIGHT_BYTES:
+        for name in order:
+            extract_source(name, day, settings)
+        return
+    workers = pool or extract_pool()
+    try:
+        for done in [workers.submit(extract_source, n, day, settings) for n in order]:
             done.result()
+    finally:
+        if pool is None:
+            workers.shutdown(wait=False)  # its processes end while the night goes on
 
 
 def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
@@ -400,11 +509,11 @@ def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
     return counts
 
 
-def gate_night(day: date, settings: Settings) -> list[str]:
+def gate_night(day: date, settings: Settings, worker: Executor | None = None) -> list[str]:
     """The raw gate of a night and of the nights after it that were loaded before it (their checks against
     earlier nights, re-delivered ids and volume history, must see it whatever order the nights ran in);
     returns the night's blocking failures (held batches)."""
-    gate_raw([day, *loaded_after(day, settings)], settings)
+    gate_raw([day, *loaded_after(day, settings)], settings, worker)
     return held_reasons(day, settings)
 
 
@@ -422,16 +531,19 @@ def loaded_after(day: date, settings: Settings) -> list[date]:
 def run_night(day: date, settings: Settings, pull: bool = True) -> list[Path]:
     """The whole night for one delivery date; database and HTTP sources are pulled first unless pull=False."""
     settings.prepare()
-    with writer_lock(settings.warehouse):
+    with writer_lock(settings.warehouse), gate_worker() as gates:
         warming = warm_imports()
         pull_and_extract(day, settings, pull)
         warming.join()
         load_raw(day, settings)
-        gate_night(day, settings)
+        gate_night(day, settings, gates)
         build_marts(day, settings)
-        gate_marts(day, settings)
+        gate_marts(day, settings, gates)
+        documented = document(settings, gates)
         publish_night(day, settings)
-    return render(day, settings)
+        paths = render(day, settings)
+        wait_for_docs(documented)
+    return paths
 
 
 def dates(start: date, end: date) -> list[date]:
@@ -467,21 +579,22 @@ def backfill(
     """
     settings.prepare()
     days = dates(start, end)
-    with writer_lock(settings.warehouse):
+    from reports.render import render_due
+
+    with writer_lock(settings.warehouse), gate_worker() as gates:
         load_nights(days, settings, pull, progress)
         # one GX run for the range: each night's checks read only the nights before it, all loaded by now
         progress("原始数据质量检查……")
-        gate_raw([*days, *loaded_after(end, settings)], settings)
+        gate_raw([*days, *loaded_after(end, settings)], settings, gates)
         for day in days:
             if held := held_reasons(day, settings):
                 progress(f"{day} 阻断：{'；'.join(held)}")
         progress(f"构建数据集市（dbt build，{settings.engine}）……")
         dbt_build(NIGHTLY, settings)
-        publish(settings, hold=bool(check_marts(days, settings)))
-    progress("生成简报……")
-    from reports.render import render_due
-
-    paths: list[Path] = []
-    for day in days:
-        paths += render_due(day, settings)
-    return sorted(set(paths))
+        hold = bool(check_marts(days, settings, gates))
+        documented = document(settings, gates)
+        publish(settings, hold=hold)
+        progress("生成简报……")
+        paths = sorted({p for day in days for p in render_due(day, settings)})
+        wait_for_docs(documented)
+    return paths

@@ -1,7 +1,8 @@
 """Run the night's suites through Great Expectations, record the results, hold what must be held.
 
-GX is imported once per call (its import alone takes seconds), its file context lives in the warehouse
-and its Data Docs are written under $REPORTS_DIR/quality/.
+GX is imported on first use (its import alone takes seconds; a night imports it in a process of its own
+while the sources are extracted), its file context lives in the warehouse and its Data Docs are written under
+$REPORTS_DIR/quality/ by `build_docs`, after the gates (a night writes them while it publishes).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -21,6 +23,8 @@ from quality.suites import BLOCKING, Suite, mart_suites, raw_suites
 log = logging.getLogger(__name__)
 SITE = "quality"
 DOCS_RESULTS = 120  # Data Docs pages and index: the newest validation results, about five nights' worth
+# validation results of this process not yet in the Data Docs, per warehouse
+_undocumented: dict[Path, list[Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -51,18 +55,22 @@ def _observed(result: Any) -> str:
     return "" if result.success else "检查未能执行"
 
 
-def run_suites(suites: Iterable[tuple[date, Suite]], settings: Settings) -> list[Outcome]:
-    """Validate each night's suites with GX (one context for all), update the Data Docs once, and return
-    one outcome per expectation."""
+def import_gx() -> Any:
+    """Great Expectations, imported with its usage statistics off (these networks are closed)."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
-    from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
-        ValidationResultIdentifier,
-    )
 
-    context = gx.get_context(mode="file", project_root_dir=str(settings.warehouse))
+    return gx
+
+
+def _context(settings: Settings) -> Any:
+    """The warehouse's GX file context, its Data Docs site configured."""
+    context = import_gx().get_context(mode="file", project_root_dir=str(settings.warehouse))
     context.variables.progress_bars = {"globally": False}
+    if context.variables.config_variables_file_path:
+        # no ${VARIABLES} here: without the file, GX stops re-reading it each time it reads a setting
+        context.variables.config_variables_file_path = None
+        context.variables.save()
     site = {
         "class_name": "SiteBuilder",
         "store_backend": {
@@ -78,12 +86,33 @@ def run_suites(suites: Iterable[tuple[date, Suite]], settings: Settings) -> list
         context.add_data_docs_site(SITE, site)
     elif sites[SITE] != site:
         context.update_data_docs_site(SITE, site)
+    return context
+
+
+def build_docs(settings: Settings) -> None:
+    """Write the Data Docs pages of the validations this process ran on the warehouse since the last call
+    (the newest DOCS_RESULTS of them, the ones the index lists), and the index."""
+    identifiers = _undocumented.pop(settings.warehouse.resolve(), [])
+    if identifiers:
+        _context(settings).build_data_docs(site_names=[SITE], resource_identifiers=identifiers[-DOCS_RESULTS:])
+
+
+def run_suites(suites: Iterable[tuple[date, Suite]], settings: Settings) -> list[Outcome]:
+    """Validate each night's suites with GX (one context for all) and return one outcome per expectation;
+    their Data Docs pages wait for `build_docs`."""
+    gx = import_gx()
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    context = _context(settings)
     # the data source, its assets and the validation definitions naming them are stored once and kept
     stored_sources = context.data_sources.all()
     source = stored_sources["night"] if "night" in stored_sources else context.data_sources.add_pandas("night")
     stored = {d.name for d in context.validation_definitions.all()}
     outcomes: list[Outcome] = []
-    identifiers: list[ValidationResultIdentifier] = []
+    identifiers = _undocumented.setdefault(settings.warehouse.resolve(), [])
     for day, suite in suites:
         if not suite.checks:
             continue
@@ -125,7 +154,6 @@ def run_suites(suites: Iterable[tuple[date, Suite]], settings: Settings) -> list
             outcomes.append(
                 Outcome(day, suite.name, meta["label"], bool(result.success), _observed(result), meta["severity"])
             )
-    context.build_data_docs(site_names=[SITE], resource_identifiers=identifiers)
     return outcomes
 
 

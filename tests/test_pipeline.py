@@ -278,6 +278,39 @@ def test_dbt_unit_tests_pass_and_nights_leave_them_to_ci(settings: Settings) -> 
 
 
 @pytest.mark.slow
+def test_seeds_are_loaded_and_tested_when_their_files_change(settings: Settings) -> None:
+    """A build loads the seeds, and runs the tests on them alone, only when the seed files differ from those the
+    warehouse loaded last or a seed table is gone; the tests between models and seeds run every night."""
+    deliver(settings.landing)
+    night.run_night(DAYS[0], settings)
+    manifest = json.loads((night.dbt_target(settings) / "manifest.json").read_text(encoding="utf-8"))
+    parents = {
+        k: {p.split(".")[0] for p in n["depends_on"]["nodes"]}
+        for k, n in manifest["nodes"].items()
+        if n["resource_type"] == "test"
+    }
+    on_seeds = {k for k, kinds in parents.items() if kinds == {"seed"}}
+    on_both = {k for k, kinds in parents.items() if kinds == {"seed", "model"}}
+    seeds = {f"seed.pyramid_watch.{p.stem}" for p in night.SEEDS_DIR.glob("*.csv")}
+    assert on_seeds and on_both
+    assert seeds | on_seeds | on_both <= set(_dbt_nodes(settings))
+
+    night.build_marts(DAYS[0], settings)  # seed files unchanged since the night
+    nodes = set(_dbt_nodes(settings))
+    assert not (seeds | on_seeds) & nodes
+    assert on_both <= nodes and any(n.startswith("model.") for n in nodes)
+
+    (night.dbt_target(settings) / "seeds.sha256").write_text("the digest of other seed files", encoding="utf-8")
+    night.build_marts(DAYS[0], settings)
+    assert seeds | on_seeds <= set(_dbt_nodes(settings))
+
+    with duckdb.connect(str(settings.build_db)) as con:
+        con.execute("DROP TABLE seeds.lexicon")
+    night.build_marts(DAYS[0], settings)
+    assert seeds | on_seeds <= set(_dbt_nodes(settings))
+
+
+@pytest.mark.slow
 def test_unregistered_filing_sponsor_is_an_entity_in_its_cluster(settings: Settings) -> None:
     """A website's sponsor with no registration here still joins the cluster it shares a server with, so the
     cluster's scores can reach it; it is then an entity (uscc_only) and every score names a known entity."""

@@ -513,6 +513,10 @@ def test_missing_source_warns_and_night_publishes(settings: Settings) -> None:
         note(day, "raw.icp_filings", NOT_EMPTY, "0"),
     ]
 
+    # both gates' Data Docs, written by the gate worker while the night published
+    index = (settings.reports / "quality" / "index.html").read_text(encoding="utf-8")
+    assert f"{day}-delivery.icp_filings" in index and f"{day}-marts.suspect_entities" in index
+
 
 @pytest.mark.slow
 def test_first_night_held_still_publishes_audit_and_quality(settings: Settings) -> None:
