@@ -111,7 +111,8 @@ def gate_worker() -> Iterator[ProcessPoolExecutor]:
     the night publishes and renders. It works under the night's writer lock (the night waits for each gate)."""
     # forked from a fresh server process (not from this one, which may hold threads and open databases), and
     # so ended at once when done: a spawned process would spend a second tearing down what GX made
-    worker = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver"), initializer=_without_spark)
+    context = multiprocessing.get_context("forkserver")
+    worker = ProcessPoolExecutor(1, mp_context=context, initializer=_start_gate_worker)
     try:
         worker.submit(_import_gx)  # a failure here is raised again by the first gate's own import
         yield worker
@@ -119,10 +120,20 @@ def gate_worker() -> Iterator[ProcessPoolExecutor]:
         worker.shutdown(wait=False)  # it ends while the night goes on
 
 
-def _without_spark() -> None:
-    """The gate worker has no PySpark. GX imports it wherever it is installed (it is, for ENGINE=spark): half
-    a second the gates, which validate pandas frames, never use; and in a process whose main module has no
-    file (a test runner's), PySpark's Connect client takes itself for a doctest run and exits the process."""
+def _start_gate_worker() -> None:
+    """The gate worker's start. It ends the moment the night's process does (a killed night leaves no writer
+    behind, and no process holding its output open). And it has no PySpark: GX imports it wherever it is
+    installed (it is, for ENGINE=spark), half a second the gates, which validate pandas frames, never use; and
+    in a process whose main module has no file (a test runner's), PySpark's Connect client takes itself for a
+    doctest run and exits the process."""
+    night = multiprocessing.parent_process()
+
+    def end_with_the_night() -> None:
+        if night is not None:
+            night.join()
+            os._exit(1)
+
+    threading.Thread(target=end_with_the_night, name="night-watch", daemon=True).start()
     sys.modules["pyspark"] = None  # type: ignore[assignment]  # `import pyspark` raises ImportError
 
 
