@@ -14,15 +14,18 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import chdir, contextmanager, suppress
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -108,7 +111,8 @@ def load_raw(day: date, settings: Settings) -> dict[str, int]:
 def gate_worker() -> Iterator[ProcessPoolExecutor]:
     """A process of its own for Great Expectations, started with a night or a backfill: it imports GX (seconds
     of one core) while the sources are extracted and loaded, runs the gates, and writes their Data Docs while
-    the night publishes and renders. It works under the night's writer lock (the night waits for each gate)."""
+    the night publishes. It works under the night's writer lock: the night waits for each gate, and a failed
+    night for the one running."""
     # forked from a fresh server process (not from this one, which may hold threads and open databases), and
     # so ended at once when done: a spawned process would spend a second tearing down what GX made
     context = multiprocessing.get_context("forkserver")
@@ -116,8 +120,10 @@ def gate_worker() -> Iterator[ProcessPoolExecutor]:
     try:
         worker.submit(_import_gx)  # a failure here is raised again by the first gate's own import
         yield worker
-    finally:
-        worker.shutdown(wait=False)  # it ends while the night goes on
+    except BaseException:
+        worker.shutdown(wait=True, cancel_futures=True)  # a failed night lets go of its lock after the gate ends
+        raise
+    worker.shutdown(wait=False)  # it ends while the night goes on
 
 
 def _start_gate_worker() -> None:
@@ -143,6 +149,19 @@ def _import_gx() -> None:
     import_gx()
 
 
+def _in_worker(function: Callable[..., Any], *args: Any) -> Any:
+    """Run a gate function in the worker; an exception that cannot be sent back (some of GX's need arguments
+    to be rebuilt) comes back as a RuntimeError with its traceback, not as a broken pool."""
+    try:
+        return function(*args)
+    except Exception as exc:
+        try:
+            pickle.loads(pickle.dumps(exc))
+        except Exception:
+            raise RuntimeError("".join(traceback.format_exception(exc))) from None
+        raise
+
+
 def gate_raw(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> None:
     """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch.
     In the gate worker when given (its Data Docs then wait for `document`), else here with its Data Docs."""
@@ -153,7 +172,7 @@ def gate_raw(days: Sequence[date], settings: Settings, worker: Executor | None =
             gates.check_raw(days, settings)
             gates.build_docs(settings)
         else:
-            worker.submit(gates.check_raw, days, settings).result()
+            worker.submit(_in_worker, gates.check_raw, days, settings).result()
 
 
 def check_marts(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> list[str]:
@@ -166,7 +185,7 @@ def check_marts(days: Sequence[date], settings: Settings, worker: Executor | Non
             outcomes = gates.check_marts(days, settings)
             gates.build_docs(settings)
         else:
-            outcomes = worker.submit(gates.check_marts, days, settings).result()
+            outcomes = worker.submit(_in_worker, gates.check_marts, days, settings).result()
     return [
         f"{o.suite}：{o.expectation}（{o.observed}）" for o in outcomes if o.severity == "blocking" and not o.success
     ]
@@ -181,7 +200,7 @@ def document(settings: Settings, worker: Executor) -> Future[None]:
     """Write the Data Docs of the gates the worker ran, in the worker, while the caller goes on."""
     from quality.gates import build_docs
 
-    return worker.submit(build_docs, settings)
+    return worker.submit(_in_worker, build_docs, settings)
 
 
 def wait_for_docs(documented: Future[None]) -> None:
@@ -316,15 +335,17 @@ def _stamp_seeds(settings: Settings, digest: str) -> None:
 
 
 def dbt_build(args: Sequence[str], settings: Settings) -> None:
-    """`dbt build` on the warehouse's engine. Seeds are loaded, and tested, only when their files changed
-    since the warehouse last loaded them (a fifth of the build's nodes, a second of a night without
-    deliveries); the seeds' tests against models still run. On Spark: the lake's control tables first, and
+    """`dbt build` on the warehouse's engine. A whole build loads and tests the seeds only when their files
+    changed since a build last loaded every one of them (a fifth of the build's nodes, a second of a night
+    without deliveries); the seeds' tests against models still run. On Spark: the lake's control tables first, and
     afterwards the marts Spark built taken into the build database, so that the gates, publication and
     bulletins read them as they read DuckDB's."""
     if settings.engine == "duckdb":
         digest = _seeds_digest()
-        if _seeds_loaded(settings, digest):
+        if "--select" not in args and _seeds_loaded(settings, digest):
             args = [*args, "--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+        else:  # this build may load them: until it has loaded every one, the stamp says nothing
+            (dbt_target(settings) / "seeds.sha256").unlink(missing_ok=True)
         dbt(["build", *args], settings)
         _stamp_seeds(settings, digest)
         return
@@ -467,8 +488,9 @@ WARM_IMPORTS = ("dbt.cli.main", "dbt.adapters.duckdb")
 
 
 def warm_imports() -> threading.Thread:
-    """Import dbt's libraries in a thread while the sources are extracted; join it before the night's own
-    work imports anything (a failed import here is raised again where the module is used)."""
+    """Import dbt's libraries in a thread while the sources are extracted (in other processes, or here for a
+    small night: Python's per-module import locks keep the two apart); join it before dbt runs (a failed
+    import here is raised again where the module is used)."""
 
     def load() -> None:
         for name in WARM_IMPORTS:
@@ -504,12 +526,16 @@ def pull_and_extract(day: date, settings: Settings, pull: bool, pool: ProcessPoo
             extract_source(name, day, settings)
         return
     workers = pool or extract_pool()
+    extracted = False
     try:
         for done in [workers.submit(extract_source, n, day, settings) for n in order]:
             done.result()
+        extracted = True
     finally:
         if pool is None:
-            workers.shutdown(wait=False)  # its processes end while the night goes on
+            # done: its processes end while the night goes on; failed: nothing more starts, and the night
+            # lets go of its lock only when the running ones have ended
+            workers.shutdown(wait=not extracted, cancel_futures=not extracted)
 
 
 def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
@@ -552,8 +578,8 @@ def run_night(day: date, settings: Settings, pull: bool = True) -> list[Path]:
         gate_marts(day, settings, gates)
         documented = document(settings, gates)
         publish_night(day, settings)
+        wait_for_docs(documented)  # the bulletins' index links the Data Docs once they exist
         paths = render(day, settings)
-        wait_for_docs(documented)
     return paths
 
 
@@ -605,7 +631,7 @@ def backfill(
         hold = bool(check_marts(days, settings, gates))
         documented = document(settings, gates)
         publish(settings, hold=hold)
+        wait_for_docs(documented)  # the bulletins' index links the Data Docs once they exist
         progress("生成简报……")
         paths = sorted({p for day in days for p in render_due(day, settings)})
-        wait_for_docs(documented)
     return paths
