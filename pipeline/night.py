@@ -162,30 +162,31 @@ def _in_worker(function: Callable[..., Any], *args: Any) -> Any:
         raise
 
 
-def gate_raw(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> None:
-    """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch.
-    In the gate worker when given (its Data Docs then wait for `document`), else here with its Data Docs."""
-    from quality import gates
+def _gate(check: Callable[..., Any], days: Sequence[date], settings: Settings, worker: Executor | None) -> Any:
+    """Run a gate's check under the writer lock: in the gate worker when given (its Data Docs then wait for
+    `document`), else here with its Data Docs."""
+    from quality.gates import build_docs
 
     with writer_lock(settings.warehouse):
-        if worker is None:
-            gates.check_raw(days, settings)
-            gates.build_docs(settings)
-        else:
-            worker.submit(_in_worker, gates.check_raw, days, settings).result()
+        if worker is not None:
+            return worker.submit(_in_worker, check, days, settings).result()
+        outcomes = check(days, settings)
+        build_docs(settings)
+        return outcomes
+
+
+def gate_raw(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> None:
+    """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch."""
+    from quality.gates import check_raw
+
+    _gate(check_raw, days, settings, worker)
 
 
 def check_marts(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> list[str]:
-    """Great Expectations on the marts as built, for each night's slice; returns the blocking failures.
-    In the gate worker when given (its Data Docs then wait for `document`), else here with its Data Docs."""
-    from quality import gates
+    """Great Expectations on the marts as built, for each night's slice; returns the blocking failures."""
+    from quality.gates import check_marts as run_checks
 
-    with writer_lock(settings.warehouse):
-        if worker is None:
-            outcomes = gates.check_marts(days, settings)
-            gates.build_docs(settings)
-        else:
-            outcomes = worker.submit(_in_worker, gates.check_marts, days, settings).result()
+    outcomes = _gate(run_checks, days, settings, worker)
     return [
         f"{o.suite}：{o.expectation}（{o.observed}）" for o in outcomes if o.severity == "blocking" and not o.success
     ]
@@ -316,9 +317,14 @@ def _seed_names() -> set[str]:
     return {p.stem for p in SEEDS_DIR.glob("*.csv")}
 
 
+def _seeds_stamp(settings: Settings) -> Path:
+    """The digest of the seed files a build last loaded every seed from."""
+    return dbt_target(settings) / "seeds.sha256"
+
+
 def _seeds_loaded(settings: Settings, digest: str) -> bool:
     """Whether the warehouse's seed tables are those of these seed files (loaded by an earlier build)."""
-    stamp = dbt_target(settings) / "seeds.sha256"
+    stamp = _seeds_stamp(settings)
     if not stamp.exists() or stamp.read_text(encoding="utf-8") != digest or not settings.build_db.exists():
         return False
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
@@ -331,7 +337,7 @@ def _stamp_seeds(settings: Settings, digest: str) -> None:
     results = json.loads((dbt_target(settings) / "run_results.json").read_text(encoding="utf-8"))["results"]
     loaded = {r["unique_id"].rsplit(".", 1)[1] for r in results if r["unique_id"].startswith("seed.")}
     if loaded >= _seed_names():
-        (dbt_target(settings) / "seeds.sha256").write_text(digest, encoding="utf-8")
+        _seeds_stamp(settings).write_text(digest, encoding="utf-8")
 
 
 def dbt_build(args: Sequence[str], settings: Settings) -> None:
@@ -345,7 +351,7 @@ def dbt_build(args: Sequence[str], settings: Settings) -> None:
         if "--select" not in args and _seeds_loaded(settings, digest):
             args = [*args, "--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
         else:  # this build may load them: until it has loaded every one, the stamp says nothing
-            (dbt_target(settings) / "seeds.sha256").unlink(missing_ok=True)
+            _seeds_stamp(settings).unlink(missing_ok=True)
         dbt(["build", *args], settings)
         _stamp_seeds(settings, digest)
         return
