@@ -20,6 +20,7 @@ import sys
 import tempfile
 import threading
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import chdir, contextmanager, suppress
@@ -515,33 +516,42 @@ def warm_imports() -> threading.Thread:
 SMALL_NIGHT_BYTES = 1_000_000
 
 
-def pull_and_extract(day: date, settings: Settings, pull: bool, pool: ProcessPoolExecutor | None = None) -> None:
-    """Pull (when asked), then extract every source of a date: in parallel processes (the pool given, else a
-    new one), or here when the night is small; a failed pull is logged and its source goes on with what the
-    landing zone holds."""
+def pull_sources(day: date, settings: Settings, pull: bool) -> None:
+    """Pull every database or HTTP source's window for a date (when asked); a failed pull is logged and its
+    source goes on with what the landing zone holds."""
     for name in SOURCES:
         try:
             log.info(pull_source(name, day, settings, pull))
         except upstream.PullFailed as exc:
             log.error("%s", exc)
+
+
+def _by_size(day: date, settings: Settings) -> tuple[list[str], int]:
+    """A date's sources, largest delivery first (so that no worker is left with a large one at the end), and
+    the bytes delivered in all."""
     size = {name: _delivered_bytes(name, day, settings) for name in SOURCES}
-    # the largest deliveries first, so that no worker is left with a large one at the end
-    order = sorted(SOURCES, key=lambda n: -size[n])
-    if pool is None and sum(size.values()) < SMALL_NIGHT_BYTES:
+    return sorted(SOURCES, key=lambda n: -size[n]), sum(size.values())
+
+
+def pull_and_extract(day: date, settings: Settings, pull: bool) -> None:
+    """Pull (when asked), then extract every source of a date: in parallel processes, or here when the night
+    is small."""
+    pull_sources(day, settings, pull)
+    order, size = _by_size(day, settings)
+    if size < SMALL_NIGHT_BYTES:
         for name in order:
             extract_source(name, day, settings)
         return
-    workers = pool or extract_pool()
+    workers = extract_pool()
     extracted = False
     try:
         for done in [workers.submit(extract_source, n, day, settings) for n in order]:
             done.result()
         extracted = True
     finally:
-        if pool is None:
-            # done: its processes end while the night goes on; failed: nothing more starts, and the night
-            # lets go of its lock only when the running ones have ended
-            workers.shutdown(wait=not extracted, cancel_futures=not extracted)
+        # done: its processes end while the night goes on; failed: nothing more starts, and the night
+        # lets go of its lock only when the running ones have ended
+        workers.shutdown(wait=not extracted, cancel_futures=not extracted)
 
 
 def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
@@ -593,18 +603,34 @@ def dates(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+# nights whose sources a backfill queues for extraction ahead of the night it loads: the extract processes
+# read the next nights while this one is loaded, and a large source of one night overlaps another's
+NIGHTS_AHEAD = 2
+
+
 def load_nights(
     days: Sequence[date], settings: Settings, pull: bool = False, progress: Callable[[str], None] = log.info
 ) -> None:
     """Pull (when asked), extract and load each night in order, with one pool of extract processes for all
-    (not gated: a range is gated in one run afterwards)."""
+    (not gated: a range is gated in one run afterwards). Each night is loaded once its own sources are
+    extracted, while the next nights' are read."""
+    queued: deque[list[Future[list[dict]]]] = deque()  # the extractions of the nights from `day` on
     with writer_lock(settings.warehouse), extract_pool() as pool:
-        warming = warm_imports()
-        for i, day in enumerate(days, start=1):
-            pull_and_extract(day, settings, pull, pool)
-            warming.join()
-            counts = load_raw(day, settings)
-            progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        try:
+            warming = warm_imports()
+            for i, day in enumerate(days, start=1):
+                for ahead in days[i - 1 + len(queued) : i + NIGHTS_AHEAD]:
+                    pull_sources(ahead, settings, pull)
+                    order = _by_size(ahead, settings)[0]
+                    queued.append([pool.submit(extract_source, n, ahead, settings) for n in order])
+                for done in queued.popleft():
+                    done.result()
+                warming.join()
+                counts = load_raw(day, settings)
+                progress(f"[{i}/{len(days)}] {day} 已装载：" + "，".join(f"{k} {v}" for k, v in counts.items()))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # nothing more starts; the running ones end before the lock is let go
+            raise
 
 
 def backfill(
