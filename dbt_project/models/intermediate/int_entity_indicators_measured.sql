@@ -190,8 +190,18 @@ measured as (
 -- the records behind each indicator: the terms' records, the screened registration, the window's
 -- complaints or posts, the entity's own registration; newest first
 behind as (
-    select as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date
-    from scoped where fact in ('term', 'screened')
+    -- a record with several terms, or both screened and blacklisted, counts once
+    select distinct as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date
+    from (
+        select as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date
+        from scoped where fact in ('term', 'screened')
+        union all
+        select as_of_date, entity_id, 'C04', 'complaint', record_id, delivery_date
+        from scoped where fact = 'term' and record_type = 'complaint'
+        union all
+        select as_of_date, entity_id, 'H03', 'registration', member_uscc, as_of_date
+        from entity_facts where blacklisted = 1
+    ) as repeated
     union all
     select s.as_of_date, s.entity_id, i.indicator_id, s.record_type, s.record_id, s.delivery_date
     from scoped as s
@@ -206,16 +216,10 @@ behind as (
         and (i.indicator_id <> 'H01' or s.amount > 0)
         and (i.indicator_id <> 'S03' or s.reach > 0)
     union all
-    select as_of_date, entity_id, 'C04', 'complaint', record_id, delivery_date
-    from scoped where fact = 'term' and record_type = 'complaint'
-    union all
     select f.as_of_date, f.entity_id, i.indicator_id, 'registration', f.uscc, f.as_of_date
     from entity_facts as f
     cross join (select 'D03' as indicator_id union all select 'D04') as i
     where f.uscc is not null
-    union all
-    select as_of_date, entity_id, 'H03', 'registration', member_uscc, as_of_date
-    from entity_facts where blacklisted = 1
     union all
     select f.as_of_date, f.entity_id, 'H04', 'registration', g.entity_id, f.as_of_date
     from entity_facts as f
@@ -228,12 +232,15 @@ behind_ranked as (
         row_number() over (
             partition by as_of_date, entity_id, indicator_id
             order by delivery_date desc, record_type, record_id) as rn
-    from (select distinct as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date from behind) as b
+    from behind as b
 ),
 
 records as (
+    -- the three newest, without an ordered aggregate (slow over millions of small groups)
     select as_of_date, entity_id, indicator_id,
-        {{ dbt.listagg('label', "'、'", 'order by rn') }} as record_ids
+        max(case when rn = 1 then label end)
+            || coalesce('、' || max(case when rn = 2 then label end), '')
+            || coalesce('、' || max(case when rn = 3 then label end), '') as record_ids
     from behind_ranked
     where rn <= 3
     group by as_of_date, entity_id, indicator_id

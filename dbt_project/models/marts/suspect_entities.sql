@@ -6,23 +6,42 @@ with anchors as (
     select distinct as_of_date, entity_id from {{ ref('int_entity_indicators_measured') }}
 ),
 
+-- every fired indicator once: its points by level, and its line of evidence in the order the evidence
+-- lists them (ranked first: an aggregate ordered by one key is far cheaper than by three)
 fired as (
-    select s.*,
-        case s.level when 'features' then 1 when 'spread' then 2 when 'complaints' then 3
-            when 'deception' then 4 else 5 end as level_order
-    from {{ ref('entity_indicator_scores') }} as s
+    select as_of_date, entity_id, level, points,
+        '【' || level_zh || '】' || indicator_zh || coalesce('：' || detail, '')
+            || coalesce('（依据：' || record_ids || '）', '') as item,
+        row_number() over (
+            partition by as_of_date, entity_id
+            order by case level when 'features' then 1 when 'spread' then 2 when 'complaints' then 3
+                when 'deception' then 4 else 5 end, points desc, indicator_id) as item_rank
+    from {{ ref('entity_indicator_scores') }}
+),
+
+-- points summed as decimals: exact, so a re-run gives the same score whatever order the rows come in
+fired_levels as (
+    select as_of_date, entity_id,
+        sum(case when level = 'features' then cast(points as decimal(18, 2)) end) as score_features,
+        sum(case when level = 'spread' then cast(points as decimal(18, 2)) end) as score_spread,
+        sum(case when level = 'complaints' then cast(points as decimal(18, 2)) end) as score_complaints,
+        sum(case when level = 'deception' then cast(points as decimal(18, 2)) end) as score_deception,
+        sum(case when level = 'harm' then cast(points as decimal(18, 2)) end) as score_harm,
+        {{ dbt.listagg('item', "'；'", 'order by item_rank') }} as fired_text
+    from fired
+    group by as_of_date, entity_id
 ),
 
 levels as (
     select a.as_of_date, a.entity_id,
-        least(100, coalesce(sum(case when f.level = 'features' then f.points end), 0)) as score_features,
-        least(100, coalesce(sum(case when f.level = 'spread' then f.points end), 0)) as score_spread,
-        least(100, coalesce(sum(case when f.level = 'complaints' then f.points end), 0)) as score_complaints,
-        least(100, coalesce(sum(case when f.level = 'deception' then f.points end), 0)) as score_deception,
-        least(100, coalesce(sum(case when f.level = 'harm' then f.points end), 0)) as score_harm
+        least(100, cast(coalesce(f.score_features, 0) as double)) as score_features,
+        least(100, cast(coalesce(f.score_spread, 0) as double)) as score_spread,
+        least(100, cast(coalesce(f.score_complaints, 0) as double)) as score_complaints,
+        least(100, cast(coalesce(f.score_deception, 0) as double)) as score_deception,
+        least(100, cast(coalesce(f.score_harm, 0) as double)) as score_harm,
+        f.fired_text
     from anchors as a
-    left join fired as f on a.as_of_date = f.as_of_date and a.entity_id = f.entity_id
-    group by a.as_of_date, a.entity_id
+    left join fired_levels as f on a.as_of_date = f.as_of_date and a.entity_id = f.entity_id
 ),
 
 weights as (
@@ -68,16 +87,6 @@ leveled as (
     -- the highest band the score reaches
     where not exists (
         select 1 from {{ ref('warning_levels') }} as x where x.min_score <= s.risk_score and x.min_score > l.min_score)
-),
-
-explained as (
-    select as_of_date, entity_id,
-        {{ dbt.listagg(
-            "'【' || level_zh || '】' || indicator_zh || coalesce('：' || detail, '')"
-            ~ " || coalesce('（依据：' || record_ids || '）', '')",
-            "'；'", 'order by level_order, points desc, indicator_id') }} as fired_text
-    from fired
-    group by as_of_date, entity_id
 )
 
 select
@@ -93,7 +102,7 @@ select
     round(l.score_complaints, 1) as score_complaints,
     round(l.score_deception, 1) as score_deception,
     round(l.score_harm, 1) as score_harm,
-    l.level_zh || '（' || cast(l.risk_score as {{ dbt.type_string() }}) || '分）。' || coalesce(x.fired_text, '无指标达到计分阈值')
+    l.level_zh || '（' || cast(l.risk_score as {{ dbt.type_string() }}) || '分）。' || coalesce(l.fired_text, '无指标达到计分阈值')
         || case when l.key_region is not null
             then '；【重点地区】' || l.key_region || '（' || l.key_region_basis || '），指数乘以'
                 || cast(l.region_factor as {{ dbt.type_string() }})
@@ -106,4 +115,3 @@ select
         over (partition by l.entity_id order by l.as_of_date rows between unbounded preceding and current row)
         as first_flagged_date
 from leveled as l
-left join explained as x on l.as_of_date = x.as_of_date and l.entity_id = x.entity_id
