@@ -22,8 +22,9 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from contextlib import chdir, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -108,23 +109,35 @@ def load_raw(day: date, settings: Settings) -> dict[str, int]:
         return counts
 
 
+@dataclass(frozen=True)
+class GateWorkers:
+    """The processes the gates of a night or a backfill run in: `keeper` keeps its results in the warehouse's
+    GX context and writes the Data Docs; a backfill's `helper` validates its older nights beside it."""
+
+    keeper: ProcessPoolExecutor
+    helper: ProcessPoolExecutor | None = None
+
+
 @contextmanager
-def gate_worker() -> Iterator[ProcessPoolExecutor]:
-    """A process of its own for Great Expectations, started with a night or a backfill: it imports GX (seconds
-    of one core) while the sources are extracted and loaded, runs the gates, and writes their Data Docs while
-    the night publishes. It works under the night's writer lock: the night waits for each gate, and a failed
-    night for the one running."""
+def gate_workers(helper: bool = False) -> Iterator[GateWorkers]:
+    """Processes of their own for Great Expectations, started with a night or a backfill: they import GX
+    (seconds of one core) while the sources are extracted and loaded, run the gates (a backfill's nights split
+    between two: GX runs on one core), and write their Data Docs while the night publishes. They work under
+    the night's writer lock: the night waits for each gate, and a failed night for the ones running."""
     # forked from a fresh server process (not from this one, which may hold threads and open databases), and
     # so ended at once when done: a spawned process would spend a second tearing down what GX made
     context = multiprocessing.get_context("forkserver")
-    worker = ProcessPoolExecutor(1, mp_context=context, initializer=_start_gate_worker)
+    started = [ProcessPoolExecutor(1, mp_context=context, initializer=_start_gate_worker) for _ in range(1 + helper)]
     try:
-        worker.submit(_import_gx)  # a failure here is raised again by the first gate's own import
-        yield worker
+        for worker in started:
+            worker.submit(_import_gx)  # a failure here is raised again by the first gate's own import
+        yield GateWorkers(*started)
     except BaseException:
-        worker.shutdown(wait=True, cancel_futures=True)  # a failed night lets go of its lock after the gate ends
+        for worker in started:  # a failed night lets go of its lock after the gates end
+            worker.shutdown(wait=True, cancel_futures=True)
         raise
-    worker.shutdown(wait=False)  # it ends while the night goes on
+    for worker in started:
+        worker.shutdown(wait=False)  # they end while the night goes on
 
 
 def _start_gate_worker() -> None:
@@ -163,46 +176,64 @@ def _in_worker(function: Callable[..., Any], *args: Any) -> Any:
         raise
 
 
-def _gate(check: Callable[..., Any], days: Sequence[date], settings: Settings, worker: Executor | None) -> Any:
-    """Run a gate's check under the writer lock: in the gate worker when given (its Data Docs then wait for
-    `document`), else here with its Data Docs."""
-    from quality.gates import build_docs
+def _gate(
+    suites: Callable[..., Any],
+    prefixes: tuple[str, ...],
+    days: Sequence[date],
+    settings: Settings,
+    workers: GateWorkers | None,
+) -> list[Any]:
+    """Validate these nights with a gate's suites and record the outcomes, under the writer lock: in the gate
+    workers when given (the older half of the nights in the helper, if any, their results not kept; the Data
+    Docs wait for `document`), else here with its Data Docs."""
+    from quality.gates import build_docs, record_nights, validate
 
     with writer_lock(settings.warehouse):
-        if worker is not None:
-            return worker.submit(_in_worker, check, days, settings).result()
-        outcomes = check(days, settings)
-        build_docs(settings)
+        if workers is None:
+            outcomes = validate(suites, days, settings)
+            record_nights(days, prefixes, outcomes, settings)
+            build_docs(settings)
+            return outcomes
+        older = sorted(days)[: len(days) // 2] if workers.helper is not None else []
+        newer = [d for d in days if d not in older]
+        running = [workers.keeper.submit(_in_worker, validate, suites, newer, settings)]
+        if older:
+            running.append(workers.helper.submit(_in_worker, validate, suites, older, settings, False))
+        wait(running)  # both, even when one failed: a failed night lets go of its lock when they have ended
+        outcomes = [o for done in running for o in done.result()]
+        record_nights(days, prefixes, outcomes, settings)
         return outcomes
 
 
-def gate_raw(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> None:
+def gate_raw(days: Sequence[date], settings: Settings, workers: GateWorkers | None = None) -> None:
     """Great Expectations on these nights' raw batches, in one GX run; blocking failures hold a batch."""
-    from quality.gates import check_raw
+    from quality.gates import RAW_SUITES
+    from quality.suites import raw_suites
 
-    _gate(check_raw, days, settings, worker)
+    _gate(raw_suites, RAW_SUITES, days, settings, workers)
 
 
-def check_marts(days: Sequence[date], settings: Settings, worker: Executor | None = None) -> list[str]:
+def check_marts(days: Sequence[date], settings: Settings, workers: GateWorkers | None = None) -> list[str]:
     """Great Expectations on the marts as built, for each night's slice; returns the blocking failures."""
-    from quality.gates import check_marts as run_checks
+    from quality.gates import MART_SUITES
+    from quality.suites import mart_suites
 
-    outcomes = _gate(run_checks, days, settings, worker)
+    outcomes = _gate(mart_suites, MART_SUITES, days, settings, workers)
     return [
         f"{o.suite}：{o.expectation}（{o.observed}）" for o in outcomes if o.severity == "blocking" and not o.success
     ]
 
 
-def gate_marts(day: date, settings: Settings, worker: Executor | None = None) -> list[str]:
+def gate_marts(day: date, settings: Settings, workers: GateWorkers | None = None) -> list[str]:
     """The gate after dbt, unless the raw gate held the night (then no marts were built)."""
-    return [] if held_reasons(day, settings) else check_marts([day], settings, worker)
+    return [] if held_reasons(day, settings) else check_marts([day], settings, workers)
 
 
-def document(settings: Settings, worker: Executor) -> Future[None]:
-    """Write the Data Docs of the gates the worker ran, in the worker, while the caller goes on."""
+def document(settings: Settings, workers: GateWorkers) -> Future[None]:
+    """Write the Data Docs of the gates the keeper ran, in it, while the caller goes on."""
     from quality.gates import build_docs
 
-    return worker.submit(_in_worker, build_docs, settings)
+    return workers.keeper.submit(_in_worker, build_docs, settings)
 
 
 def wait_for_docs(documented: Future[None]) -> None:
@@ -562,11 +593,11 @@ def ingest(day: date, settings: Settings, pull: bool = False) -> dict[str, int]:
     return counts
 
 
-def gate_night(day: date, settings: Settings, worker: Executor | None = None) -> list[str]:
+def gate_night(day: date, settings: Settings, workers: GateWorkers | None = None) -> list[str]:
     """The raw gate of a night and of the nights after it that were loaded before it (their checks against
     earlier nights, re-delivered ids and volume history, must see it whatever order the nights ran in);
     returns the night's blocking failures (held batches)."""
-    gate_raw([day, *loaded_after(day, settings)], settings, worker)
+    gate_raw([day, *loaded_after(day, settings)], settings, workers)
     return held_reasons(day, settings)
 
 
@@ -584,7 +615,7 @@ def loaded_after(day: date, settings: Settings) -> list[date]:
 def run_night(day: date, settings: Settings, pull: bool = True) -> list[Path]:
     """The whole night for one delivery date; database and HTTP sources are pulled first unless pull=False."""
     settings.prepare()
-    with writer_lock(settings.warehouse), gate_worker() as gates:
+    with writer_lock(settings.warehouse), gate_workers() as gates:
         warming = warm_imports()
         pull_and_extract(day, settings, pull)
         warming.join()
@@ -650,7 +681,7 @@ def backfill(
     days = dates(start, end)
     from reports.render import render_due
 
-    with writer_lock(settings.warehouse), gate_worker() as gates:
+    with writer_lock(settings.warehouse), gate_workers(helper=True) as gates:
         load_nights(days, settings, pull, progress)
         # one GX run for the range: each night's checks read only the nights before it, all loaded by now
         progress("原始数据质量检查……")
