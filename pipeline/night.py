@@ -679,11 +679,11 @@ def backfill(
     """
     settings.prepare()
     days = dates(start, end)
-    from reports.render import render_due
+    from reports.render import render_index, render_range
 
     with writer_lock(settings.warehouse), gate_workers(helper=True) as gates:
         load_nights(days, settings, pull, progress)
-        # one GX run for the range: each night's checks read only the nights before it, all loaded by now
+        # one GX run for the range (two processes, by date): each night's checks read only the nights before it, all loaded by now
         progress("原始数据质量检查……")
         gate_raw([*days, *loaded_after(end, settings)], settings, gates)
         for day in days:
@@ -694,7 +694,8 @@ def backfill(
         hold = bool(check_marts(days, settings, gates))
         documented = document(settings, gates)
         publish(settings, hold=hold)
-        wait_for_docs(documented)  # the bulletins' index links the Data Docs once they exist
         progress("生成简报……")
-        paths = sorted({p for day in days for p in render_due(day, settings)})
+        paths = render_range(days, settings)
+        wait_for_docs(documented)  # the bulletins' index links the Data Docs once they exist
+        paths = sorted([*paths, render_index(settings)])
     return paths
