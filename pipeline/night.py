@@ -683,7 +683,8 @@ def backfill(
 
     with writer_lock(settings.warehouse), gate_workers(helper=True) as gates:
         load_nights(days, settings, pull, progress)
-        # one GX run for the range (two processes, by date): each night's checks read only the nights before it, all loaded by now
+        # one GX run for the range (in two processes, by date): each night's checks read only the nights
+        # before it, all loaded by now
         progress("原始数据质量检查……")
         gate_raw([*days, *loaded_after(end, settings)], settings, gates)
         for day in days:
