@@ -75,6 +75,10 @@ class Parser:
             self.by_header[_header_key(c.name)] = c
             self.by_header[_header_key(c.header_zh)] = c
         self.seen_keys: dict[tuple[Any, ...], str] = {}
+        # what each row needs, worked out once per source rather than once per row
+        self.required = source.required
+        self.required_if_empty = source.required_if_empty
+        self.outputs = [(c.name, _MASKS[c.name] if c.personal else None, c.name in FREE_TEXT) for c in source.columns]
 
     def keyed_hash(self, value: str) -> str:
         return keyed_hash(self.hash_key, value)
@@ -102,15 +106,15 @@ class Parser:
     def protect(self, values: dict[str, Any]) -> dict[str, Any]:
         """Replace personal values by a keyed hash and a mask; mask personal data in free text."""
         out: dict[str, Any] = {}
-        for c in self.source.columns:
-            value = values.get(c.name)
-            if c.personal:
-                out[f"{c.name}_hash"] = None if value is None else self.keyed_hash(value)
-                out[f"{c.name}_masked"] = None if value is None else _MASKS[c.name](value)
-            elif c.name in FREE_TEXT and isinstance(value, str):
-                out[c.name] = clean.mask_free_text(value)
+        for name, mask, free_text in self.outputs:
+            value = values.get(name)
+            if mask is not None:
+                out[f"{name}_hash"] = None if value is None else self.keyed_hash(value)
+                out[f"{name}_masked"] = None if value is None else mask(value)
+            elif free_text and isinstance(value, str):
+                out[name] = clean.mask_free_text(value)
             else:
-                out[c.name] = value
+                out[name] = value
         return out
 
     def check_row(
@@ -121,11 +125,12 @@ class Parser:
         reasons: list[str] = []
         notes: list[str] = []
         for header, column in mapping.items():
-            raw = cells.get(header)
-            if raw is not None and "\x00" in raw:  # a NUL is never data, and no database column takes one
-                raw = raw.replace("\x00", "")
-            text = None if raw is None or not raw.strip() else raw
+            text = cells.get(header)
             if text is None:
+                continue
+            if "\x00" in text:  # a NUL is never data, and no database column takes one
+                text = text.replace("\x00", "")
+            if not text.strip():
                 continue
             if column.personal:
                 values[column.name] = text.strip()
@@ -133,14 +138,14 @@ class Parser:
             try:
                 values[column.name] = _CLEANERS[column.kind](text)
             except clean.CellError as exc:
-                if column.required or column.name in self.source.required_if_empty:
+                if column.required or column.name in self.required_if_empty:
                     reasons.append(f"{label(column)}：{exc}")
                 else:
                     notes.append(f"{label(column)}：{exc}，已置空")
-        for column in self.source.required:
+        for column in self.required:
             if values.get(column.name) is None and not any(label(column) in r for r in reasons):
                 reasons.append(f"缺少必填值：{label(column)}")
-        for col, alternative in self.source.required_if_empty.items():
+        for col, alternative in self.required_if_empty.items():
             if values.get(col) is None and values.get(alternative) is None and not reasons:
                 reasons.append(
                     f"缺少必填值：{label(self.source.column(col))}（{label(self.source.column(alternative))}为空时必填）"
