@@ -37,6 +37,7 @@ from extract.load import load_date, stage_dir, write_lake, write_stage
 from extract.sources import SOURCES
 from extract.upstream import config as upstream_config
 from pipeline import failpoints
+from pipeline.children import end_with_parent
 from pipeline.config import ROOT, Settings
 from pipeline.lock import writer_lock
 
@@ -141,19 +142,11 @@ def gate_workers(helper: bool = False) -> Iterator[GateWorkers]:
 
 
 def _start_gate_worker() -> None:
-    """The gate worker's start. It ends the moment the night's process does (a killed night leaves no writer
-    behind, and no process holding its output open). And it has no PySpark: GX imports it wherever it is
-    installed (it is, for ENGINE=spark), half a second the gates, which validate pandas frames, never use; and
-    in a process whose main module has no file (a test runner's), PySpark's Connect client takes itself for a
-    doctest run and exits the process."""
-    night = multiprocessing.parent_process()
-
-    def end_with_the_night() -> None:
-        if night is not None:
-            night.join()
-            os._exit(1)
-
-    threading.Thread(target=end_with_the_night, name="night-watch", daemon=True).start()
+    """The gate worker's start. It ends the moment the night's process does (`end_with_parent`). And it has no
+    PySpark: GX imports it wherever it is installed (it is, for ENGINE=spark), half a second the gates, which
+    validate pandas frames, never use; and in a process whose main module has no file (a test runner's),
+    PySpark's Connect client takes itself for a doctest run and exits the process."""
+    end_with_parent()
     sys.modules["pyspark"] = None  # type: ignore[assignment]  # `import pyspark` raises ImportError
 
 
@@ -184,9 +177,9 @@ def _gate(
     workers: GateWorkers | None,
 ) -> list[Any]:
     """Validate these nights with a gate's suites and record the outcomes, under the writer lock: in the gate
-    workers when given (the older half of the nights in the helper, if any, their results not kept; the Data
-    Docs wait for `document`), else here with its Data Docs."""
-    from quality.gates import build_docs, record_nights, validate
+    workers when given (a backfill's older nights in the helper, their results not kept; the Data Docs wait
+    for `document`), else here with its Data Docs."""
+    from quality.gates import DOCS_NIGHTS, build_docs, record_nights, validate
 
     with writer_lock(settings.warehouse):
         if workers is None:
@@ -194,12 +187,18 @@ def _gate(
             record_nights(days, prefixes, outcomes, settings)
             build_docs(settings)
             return outcomes
-        older = sorted(days)[: len(days) // 2] if workers.helper is not None else []
-        newer = [d for d in days if d not in older]
-        running = [workers.keeper.submit(_in_worker, validate, suites, newer, settings)]
+        # the helper takes the older half, but never the newest DOCS_NIGHTS: the Data Docs index lists only
+        # the keeper's results, and must list this run's, not those an earlier run kept of the same nights
+        ordered = sorted(days)
+        older = ordered[: min(len(days) // 2, len(days) - DOCS_NIGHTS)] if workers.helper is not None else []
+        running = []
         if older:
             running.append(workers.helper.submit(_in_worker, validate, suites, older, settings, False))
+        running.append(workers.keeper.submit(_in_worker, validate, suites, ordered[len(older) :], settings))
         wait(running)  # both, even when one failed: a failed night lets go of its lock when they have ended
+        failed = [done.exception() for done in running if done.exception() is not None]
+        for exc in failed[1:]:
+            log.error("另一质量检查进程也失败：%s", exc)
         outcomes = [o for done in running for o in done.result()]
         record_nights(days, prefixes, outcomes, settings)
         return outcomes
@@ -518,7 +517,11 @@ def _delivered_bytes(source: str, day: date, settings: Settings) -> int:
 
 def extract_pool() -> ProcessPoolExecutor:
     """Processes for extracting sources in parallel, as the Airflow tasks are; a backfill keeps one pool."""
-    return ProcessPoolExecutor(min(len(SOURCES), os.cpu_count() or 1), mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(
+        min(len(SOURCES), os.cpu_count() or 1),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=end_with_parent,
+    )
 
 
 # what dbt imports: seconds of one core, which extraction (in other processes) leaves idle

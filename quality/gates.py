@@ -18,11 +18,12 @@ from typing import Any
 import duckdb
 
 from pipeline.config import Settings
-from quality.suites import BLOCKING, Suite, mart_suites, raw_suites
+from quality.suites import BLOCKING, Suite
 
 log = logging.getLogger(__name__)
 SITE = "quality"
 DOCS_RESULTS = 120  # Data Docs pages and index: the newest validation results, about five nights' worth
+DOCS_NIGHTS = 15  # nights whose results fill the index even at the fewest suites a night (8, the marts gate's)
 # validation results of this process not yet in the Data Docs, per warehouse
 _undocumented: dict[Path, list[Any]] = {}
 
@@ -145,8 +146,8 @@ def run_suites(suites: Iterable[tuple[date, Suite]], settings: Settings, keep: b
             stored.add(suite.name)
         validation = definition.run(
             batch_parameters={"dataframe": suite.frame},
-            # the counts, a sample of unexpected values and their rows' indexes; SUMMARY's value counts of
-            # that sample cost a quarter of a gate's time and are read by no one
+            # the counts and a sample of unexpected values; SUMMARY's value counts of that sample (a table in
+            # the Data Docs) cost a quarter of a gate's time
             result_format="BASIC",
             run_id=gx.RunIdentifier(run_name=f"{day.isoformat()}-{suite.name}"),
         )
@@ -213,17 +214,3 @@ def validate(
     with duckdb.connect(str(settings.build_db), read_only=True) as con:
         # one night's frames at a time: a year's backfill is gated in one run
         return run_suites(((day, suite) for day in days for suite in suites(con, day)), settings, keep)
-
-
-def check_raw(days: Sequence[date], settings: Settings) -> list[Outcome]:
-    """The gate between extract and dbt: every raw batch of these nights."""
-    outcomes = validate(raw_suites, days, settings)
-    record_nights(days, RAW_SUITES, outcomes, settings)
-    return outcomes
-
-
-def check_marts(days: Sequence[date], settings: Settings) -> list[Outcome]:
-    """The gate after dbt: the marts as built, for each night's slice."""
-    outcomes = validate(mart_suites, days, settings)
-    record_nights(days, MART_SUITES, outcomes, settings)
-    return outcomes

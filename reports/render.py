@@ -20,6 +20,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from extract.sources import SOURCES
+from pipeline.children import end_with_parent
 from pipeline.config import Settings
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -516,5 +517,6 @@ def render_range(days: Sequence[date], settings: Settings) -> list[Path]:
     of a second of one core. The index is left to the caller, once the quality pages it links exist."""
     periods = list(dict.fromkeys(p for day in days for p in due_periods(day)))
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(min(2, os.cpu_count() or 1, len(periods) or 1), mp_context=context) as pool:
+    workers = min(2, os.cpu_count() or 1, len(periods) or 1)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=end_with_parent) as pool:
         return list(pool.map(render_bulletin, periods, [settings] * len(periods)))
