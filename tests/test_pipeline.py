@@ -255,6 +255,55 @@ def test_late_registration_re_resolves_earlier_nights_incrementally(settings: Se
     assert snapshot(settings.marts_db) == incremental
 
 
+RENAMED = make_uscc(4, "440300")
+
+
+@pytest.mark.slow
+def test_renamed_company_renames_its_earlier_snapshots_incrementally(settings: Settings) -> None:
+    """A company's change of name arrives with no new record about it: the incremental build rewrites its
+    earlier nights' snapshots under the new name (their scores unchanged), exactly as a full rebuild does."""
+    days = [D1, D1 + timedelta(days=1)]
+    for day, name, event in zip(
+        days, ["深圳市聚财通网络科技有限公司", "深圳市聚财通信息技术有限公司"], ["设立", "变更"], strict=True
+    ):
+        registration = {"uscc": RENAMED, "name": name, "event": event, "event_date": day.isoformat()}
+        write(
+            settings.landing / "registrations" / day.isoformat(),
+            "reg",
+            "registrations",
+            [{**registration, "established_date": "2026-01-05", "region_code": "440305"}],
+            "csv-gbk",
+            chinese=True,
+        )
+    write(
+        settings.landing / "complaints" / days[0].isoformat(),
+        "tickets",
+        "complaints",
+        [
+            {
+                "ticket_id": "R0",
+                "received_at": f"{days[0]} 09:00",
+                "kind": "举报",
+                "target_name": "深圳市聚财通网络科技有限公司",
+                "target_uscc": RENAMED,
+                "description": "交入会费成为会员，发展下线拿推荐奖和对碰奖",
+                "amount": 8000,
+            }
+        ],
+        "jsonl",
+    )
+    for day in days:
+        night.run_night(day, settings)
+    incremental = snapshot(settings.marts_db)
+    rows = {(r[0], r[3], r[5]) for r in incremental["suspect_entities"] if r[1] == RENAMED}
+    assert {day for day, _, _ in rows} == set(days), "the entity is scored on both nights"
+    assert {name for _, name, _ in rows} == {"深圳市聚财通信息技术有限公司"}, "both snapshots carry the new name"
+
+    night.dbt(["build", "--full-refresh"], settings)
+    night.publish(settings)
+    assert snapshot(settings.marts_db) == incremental
+
+
 def _dbt_nodes(settings: Settings) -> dict[str, str]:
     results = json.loads((settings.warehouse / "dbt_target" / "run_results.json").read_text(encoding="utf-8"))
     return {r["unique_id"]: r["status"] for r in results["results"]}

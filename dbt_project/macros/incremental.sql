@@ -147,6 +147,26 @@
     create table {{ relation }} using parquet as {{ sql }}
 {%- endmacro %}
 
+{# The earliest delivery date loaded since the last complete build (a scalar subquery): every date on a new
+   warehouse, none (9999-12-31) when nothing was loaded. Staging reads it, int_entity_changes_detected
+   (built from staging) starts from it. #}
+{% macro loaded_since() -%}
+    {%- set state = change_state_relation() -%}
+    {%- if state is none -%}
+        cast('1900-01-01' as date)
+    {%- else -%}
+        (select coalesce(min(l.delivery_date), cast('9999-12-31' as date)) from {{ source('raw', 'load_log') }} as l
+            where l.load_seq > (select max(s.load_seq) from {{ state }} as s))
+    {%- endif -%}
+{%- endmacro %}
+
+{# Pre-hook of an incremental staging table (DuckDB): remove its rows of the dates loaded again. #}
+{% macro delete_loaded_since(date_column) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where {{ date_column }} >= {{ loaded_since() }}
+    {%- endif -%}
+{%- endmacro %}
+
 {# The earliest delivery date this build recomputes (a scalar subquery). #}
 {% macro rebuild_from() -%}
     (select rebuild_from from {{ ref('int_entity_changes_detected') }} where entity_id = '*')

@@ -4,34 +4,19 @@
 -- (a late registration or filing re-resolving old complaints, a cluster that grew, a re-delivered day).
 -- The fingerprints and load sequence of the last complete build are kept by the on-run-end hook
 -- save_change_state; without them (a new warehouse) everything is recomputed.
+-- depends_on: {{ source('raw', 'load_log') }}
 {% set state = change_state_relation() %}
-with loads as (
-    select delivery_date, load_seq from {{ source('raw', 'load_log') }}
-),
-
+with previous as (
 {% if state is not none %}
-previous as (
-    select entity_id, delivery_date, fingerprint, load_seq from {{ state }}
-),
-
-built as (
-    select max(load_seq) as load_seq from previous
-),
-
-rebuild as (
-    select coalesce(
-        (select min(l.delivery_date) from loads as l where l.load_seq > (select load_seq from built)),
-        cast('9999-12-31' as date)) as rebuild_from
-),
+    select entity_id, delivery_date, fingerprint from {{ state }}
 {% else %}
-previous as (
     select entity_id, delivery_date, fingerprint from {{ ref('int_entity_inputs_fingerprinted') }} where 1 = 0
+{% endif %}
 ),
 
 rebuild as (
-    select cast('1900-01-01' as date) as rebuild_from
+    select {{ loaded_since() }} as rebuild_from
 ),
-{% endif %}
 
 current_ as (
     select entity_id, delivery_date, fingerprint from {{ ref('int_entity_inputs_fingerprinted') }}

@@ -1,6 +1,8 @@
--- What each entity's indicator measures are computed from, condensed: one hash per entity and delivery date
--- over its facts (int_entity_facts_unioned), one per entity (delivery_date null) over its registration
--- facts (int_entity_attributes_joined), and one for entity '*' over the settings every record and measure uses.
+-- What each entity's indicator measures, scores and snapshots are computed from, condensed: one hash per
+-- entity and delivery date over its facts (int_entity_facts_unioned), one per entity (delivery_date null)
+-- over its registration facts (int_entity_attributes_joined) and what the snapshots show of it (code, name,
+-- region, kind: int_entities_described), and one for entity '*' over the settings every record, measure,
+-- score and warning uses.
 -- int_entity_changes_detected compares them with those of the last complete build.
 with fact_items as (
     select entity_id, delivery_date,
@@ -22,6 +24,13 @@ attribute_items as (
     from {{ ref('int_entity_attributes_joined') }}
 ),
 
+described_items as (
+    select entity_id, cast(null as date) as delivery_date,
+        'entity|' || coalesce(uscc, '') || '|' || coalesce(entity_name, '') || '|' || coalesce(region_code, '') || '|'
+        || entity_kind as item
+    from {{ ref('int_entities_described') }}
+),
+
 -- the settings that decide what every record and measure says: the window and the text seeds
 settings_items as (
     select '*' as entity_id, cast(null as date) as delivery_date,
@@ -36,6 +45,22 @@ settings_items as (
     select '*', null, 'restricted|' || trade_name from {{ ref('restricted_trade_names') }}
     union all
     select '*', null, 'blacklist|' || id_hash from {{ ref('organiser_blacklist') }}
+    union all
+    select '*', null, 'indicator|' || indicator_id || '|' || level || '|' || indicator_zh || '|'
+        || cast(weight as {{ dbt.type_string() }}) || '|' || cast(threshold_low as {{ dbt.type_string() }}) || '|'
+        || cast(threshold_high as {{ dbt.type_string() }})
+    from {{ ref('risk_indicators') }}
+    union all
+    select '*', null, 'weight|' || indicator || '|' || indicator_zh || '|' || cast(weight as {{ dbt.type_string() }})
+    from {{ ref('indicator_weights') }}
+    union all
+    select '*', null, 'warning|' || warning_level || '|' || cast(min_score as {{ dbt.type_string() }}) || '|' || level_zh
+        || '|' || recommended_action
+    from {{ ref('warning_levels') }}
+    union all
+    select '*', null, 'key_region|' || code_prefix || '|' || region_zh || '|' || basis || '|'
+        || cast(factor as {{ dbt.type_string() }})
+    from {{ ref('key_regions') }}
 )
 
 select entity_id, delivery_date,
@@ -44,6 +69,8 @@ from (
     select * from fact_items
     union all
     select * from attribute_items
+    union all
+    select * from described_items
     union all
     select * from settings_items
 ) as items

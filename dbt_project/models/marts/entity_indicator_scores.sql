@@ -1,12 +1,24 @@
 -- Every second-level indicator that fired for an entity on an as-of date: measured value, score
 -- (0–100, by the thresholds of seed risk_indicators), the points it adds to its first-level indicator,
 -- and the records behind it. suspect_entities sums these.
+-- Incremental on DuckDB, as its measures are: a build grades again only the measures
+-- int_entity_indicators_measured recomputed (the change detection also covers the thresholds and weights).
+-- A table on Spark, whose partitioned tables put the partition column last: the published columns keep
+-- their order.
+-- depends_on: {{ ref('int_entity_changes_detected') }}
+{{ config(
+    pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
+    **(incremental_config('as_of_date') if target.type != 'spark' else {'materialized': 'table'}),
+) }}
 with graded as (
     select m.*, i.indicator_zh, i.level, i.weight,
         least(1.0, greatest(0.0,
             (m.measured_value - i.threshold_low) / (i.threshold_high - i.threshold_low))) as degree
     from {{ ref('int_entity_indicators_measured') }} as m
     inner join {{ ref('risk_indicators') }} as i on m.indicator_id = i.indicator_id
+    {% if is_incremental() %}
+    where {{ in_measure_scope('m.as_of_date', 'm.entity_id') }}
+    {% endif %}
 )
 
 select

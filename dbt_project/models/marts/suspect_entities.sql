@@ -2,8 +2,20 @@
 -- sum of its fired second-level indicators' points), the risk index (their weighted sum, times the
 -- key-region factor of the registered address), the three-colour warning and the evidence naming
 -- every indicator that fired.
+-- Incremental on DuckDB, as the measures are: a build recomputes only the snapshots whose measures, entity
+-- (code, name, region, kind, cluster) or settings changed (int_entity_changes_detected). A table on Spark:
+-- its partition overwrite cannot read the table it replaces (the first red or yellow night of an entity is
+-- taken from the snapshots kept) and puts the partition column last.
+-- depends_on: {{ ref('int_entity_changes_detected') }}
+{{ config(
+    pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
+    **(incremental_config('as_of_date') if target.type != 'spark' else {'materialized': 'table'}),
+) }}
 with anchors as (
-    select distinct as_of_date, entity_id from {{ ref('int_entity_indicators_measured') }}
+    select distinct as_of_date, entity_id from {{ ref('int_entity_indicators_measured') }} as m
+    {% if is_incremental() %}
+    where {{ in_measure_scope('m.as_of_date', 'm.entity_id') }}
+    {% endif %}
 ),
 
 -- every fired indicator once: its points by level, and its line of evidence in the order the evidence
@@ -16,7 +28,10 @@ fired as (
             partition by as_of_date, entity_id
             order by case level when 'features' then 1 when 'spread' then 2 when 'complaints' then 3
                 when 'deception' then 4 else 5 end, points desc, indicator_id) as item_rank
-    from {{ ref('entity_indicator_scores') }}
+    from {{ ref('entity_indicator_scores') }} as i
+    {% if is_incremental() %}
+    where {{ in_measure_scope('i.as_of_date', 'i.entity_id') }}
+    {% endif %}
 ),
 
 -- points summed as decimals: exact, so a re-run gives the same score whatever order the rows come in
@@ -64,7 +79,9 @@ entities as (
         from {{ ref('entities') }} as e2
         inner join {{ ref('key_regions') }} as r
             on e2.entity_kind = 'registered' and e2.region_code like r.code_prefix || '%'
+        where e2.entity_id in (select entity_id from anchors)
     ) as k on e.entity_id = k.entity_id and k.rn = 1
+    where e.entity_id in (select entity_id from anchors)
 ),
 
 scored as (
@@ -87,6 +104,19 @@ leveled as (
     -- the highest band the score reaches
     where not exists (
         select 1 from {{ ref('warning_levels') }} as x where x.min_score <= s.risk_score and x.min_score > l.min_score)
+),
+
+-- each entity's first red or yellow night among the snapshots this build keeps (none in a full build; on
+-- DuckDB the kept ones of an entity all precede its recomputed ones)
+flagged_before as (
+    {% if is_incremental() %}
+    select entity_id, min(as_of_date) as flagged_date
+    from {{ this }}
+    where warning_level in ('red', 'yellow')
+    group by entity_id
+    {% else %}
+    select entity_id, as_of_date as flagged_date from anchors where 1 = 0
+    {% endif %}
 )
 
 select
@@ -111,7 +141,10 @@ select
     l.recommended_action,
     l.cluster_id,
     l.cluster_size,
-    min(case when l.warning_level in ('red', 'yellow') then l.as_of_date end)
-        over (partition by l.entity_id order by l.as_of_date rows between unbounded preceding and current row)
-        as first_flagged_date
+    coalesce(
+        case when b.flagged_date <= l.as_of_date then b.flagged_date end,
+        min(case when l.warning_level in ('red', 'yellow') then l.as_of_date end)
+            over (partition by l.entity_id order by l.as_of_date rows between unbounded preceding and current row)
+    ) as first_flagged_date
 from leveled as l
+left join flagged_before as b on l.entity_id = b.entity_id

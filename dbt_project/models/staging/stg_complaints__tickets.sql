@@ -1,5 +1,12 @@
 -- A table, not a view: five models read it, and a view would rank and normalise every delivered row for each.
-{{ config(materialized='table') }}
+-- Incremental on DuckDB: a build ranks only the partitions loaded since the last complete build, and a ticket
+-- first delivered on an earlier date keeps that delivery. A table on Spark (its partition overwrite cannot
+-- read the table it replaces).
+-- depends_on: {{ source('raw', 'load_log') }}
+{{ config(
+    pre_hook="{{ delete_loaded_since('delivery_date') }}",
+    **(incremental_config('delivery_date') if target.type != 'spark' else {'materialized': 'table'}),
+) }}
 -- One row per ticket: a ticket re-delivered on a later date counts once, from its first delivery.
 with ranked as (
     select
@@ -10,6 +17,9 @@ with ranked as (
         ) as rn
     from {{ source('raw', 'complaints') }} as c
     where {{ not_held('complaints', 'c') }}
+    {% if is_incremental() %}
+        and c._delivery_date >= {{ loaded_since() }}
+    {% endif %}
 )
 
 select
@@ -29,5 +39,8 @@ select
     complainant_phone_hash as complainant_key,
     channel,
     _delivery_date as delivery_date
-from ranked
+from ranked as r
 where rn = 1
+{% if is_incremental() %}
+    and not exists (select 1 from {{ this }} as kept where kept.ticket_id = r.ticket_id)
+{% endif %}
