@@ -363,6 +363,23 @@ def test_seeds_are_loaded_and_tested_when_their_files_change(settings: Settings)
 
 
 @pytest.mark.slow
+def test_lexicon_change_matches_earlier_records_again(settings: Settings) -> None:
+    """The post and complaint texts are matched incrementally, each record once; a term added to the lexicon
+    is then looked for in every earlier record too, not only in the night's."""
+    deliver(settings.landing)
+    for day in DAYS[:2]:
+        night.run_night(day, settings)
+    with duckdb.connect(str(settings.build_db)) as con:
+        con.execute("INSERT INTO seeds.lexicon VALUES ('成为会员', '拉人头', '拉人头', 'F01', 10)")
+    night.run_night(DAYS[2], settings)
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        terms = dict(
+            con.execute("SELECT ticket_id, matched_terms FROM complaints WHERE ticket_id LIKE 'C%-0'").fetchall()
+        )
+    assert all("成为会员" in terms[f"C{n}-0"] for n in range(3)), terms
+
+
+@pytest.mark.slow
 def test_unregistered_filing_sponsor_is_an_entity_in_its_cluster(settings: Settings) -> None:
     """A website's sponsor with no registration here still joins the cluster it shares a server with, so the
     cluster's scores can reach it; it is then an entity (uscc_only) and every score names a known entity."""

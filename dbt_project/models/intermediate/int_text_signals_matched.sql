@@ -1,35 +1,13 @@
--- Lexicon terms found in complaint texts, post titles and contents and business scopes. A term inside an
--- exclusion phrase (a negation or an innocent use) found in the same text does not count. One row per
--- record, term and entity the record counts for (int_record_entities_mapped; a registration counts for
--- itself); a record that counts for no entity keeps one row with no entity, for the category counts.
-with bodies as (
-    select 'complaint' as record_type, ticket_id as record_id, description as body
-    from {{ ref('stg_complaints__tickets') }}
+-- Lexicon terms found in complaint texts, post titles and contents (int_text_terms_matched) and business
+-- scopes (lexicon_terms): one row per record, term and entity the record counts for
+-- (int_record_entities_mapped; a registration counts for itself); a record that counts for no entity keeps
+-- one row with no entity, for the category counts.
+with kept as (
+    select record_type, record_id, term, category, legal_form, indicator_id, weight
+    from {{ ref('int_text_terms_matched') }}
     union all
-    select 'post', hit_id, coalesce(title, '') || ' ' || content
-    from {{ ref('stg_keyword_hits__posts') }}
-    union all
-    select 'registration', uscc, business_scope
-    from {{ ref('stg_registrations__companies') }}
-    where business_scope is not null
-),
-
-matches as (
-    select b.record_type, b.record_id, b.body, l.term, l.category, l.legal_form, l.indicator_id, l.weight
-    from bodies as b
-    inner join {{ ref('lexicon') }} as l
-        on {{ dbt.position('l.term', 'b.body') }} > 0
-),
-
-kept as (
-    select m.record_type, m.record_id, m.term, m.category, m.legal_form, m.indicator_id, m.weight
-    from matches as m
-    where not exists (
-        select 1
-        from {{ ref('lexicon_exclusions') }} as x
-        where {{ dbt.position('x.phrase', 'm.body') }} > 0
-            and (x.term = '*' or x.term = m.term)
-    )
+    {{ lexicon_terms("(select 'registration' as record_type, uscc as record_id, business_scope as body from "
+        ~ ref('stg_registrations__companies') ~ " where business_scope is not null)") }}
 ),
 
 registrations as (
