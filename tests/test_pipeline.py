@@ -261,7 +261,8 @@ RENAMED = make_uscc(4, "440300")
 @pytest.mark.slow
 def test_renamed_company_renames_its_earlier_snapshots_incrementally(settings: Settings) -> None:
     """A company's change of name arrives with no new record about it: the incremental build rewrites its
-    earlier nights' snapshots under the new name (their scores unchanged), exactly as a full rebuild does."""
+    earlier nights' snapshots under the new name (their scores unchanged), exactly as a full rebuild does; and
+    back under the old one when that night is delivered again without the change."""
     days = [D1, D1 + timedelta(days=1)]
     for day, name, event in zip(
         days, ["深圳市聚财通网络科技有限公司", "深圳市聚财通信息技术有限公司"], ["设立", "变更"], strict=True
@@ -302,6 +303,16 @@ def test_renamed_company_renames_its_earlier_snapshots_incrementally(settings: S
     night.dbt(["build", "--full-refresh"], settings)
     night.publish(settings)
     assert snapshot(settings.marts_db) == incremental
+
+    # the second night delivered again without the change of name: the company keeps its first name
+    for f in (settings.landing / "registrations" / days[1].isoformat()).iterdir():
+        f.unlink()
+    night.run_night(days[1], settings)
+    withdrawn = snapshot(settings.marts_db)
+    assert {r[3] for r in withdrawn["suspect_entities"] if r[1] == RENAMED} == {"深圳市聚财通网络科技有限公司"}
+    night.dbt(["build", "--full-refresh"], settings)
+    night.publish(settings)
+    assert snapshot(settings.marts_db) == withdrawn
 
 
 def _dbt_nodes(settings: Settings) -> dict[str, str]:

@@ -167,6 +167,17 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# Pre-hook of stg_registrations__companies (DuckDB): remove the companies with an event in the partitions
+   loaded again, and those whose latest event came from one. #}
+{% macro delete_reregistered() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where delivery_date >= {{ loaded_since() }}
+            or uscc in (select r.uscc from {{ source('raw', 'registrations') }} as r
+                where r._delivery_date >= {{ loaded_since() }})
+    {%- endif -%}
+{%- endmacro %}
+
 {# The earliest delivery date this build recomputes (a scalar subquery). #}
 {% macro rebuild_from() -%}
     (select rebuild_from from {{ ref('int_entity_changes_detected') }} where entity_id = '*')

@@ -1,4 +1,13 @@
 -- One row per USCC: the latest registration event delivered for it.
+-- A table, not a view: eleven models read it. Incremental on DuckDB: a build ranks again only the companies with
+-- an event in the partitions loaded since the last complete build, or whose row came from one (an event may
+-- be gone from a date delivered again); every event of theirs, so the first delivery stays theirs. A table on
+-- Spark (its partition overwrite cannot read the table it replaces).
+-- depends_on: {{ source('raw', 'load_log') }}
+{{ config(
+    pre_hook="{{ delete_reregistered() }}",
+    **(incremental_config('delivery_date') if target.type != 'spark' else {'materialized': 'table'}),
+) }}
 with ranked as (
     select
         r.*,
@@ -9,6 +18,10 @@ with ranked as (
         min(_delivery_date) over (partition by uscc) as first_delivery_date
     from {{ source('raw', 'registrations') }} as r
     where {{ not_held('registrations', 'r') }}
+    {% if is_incremental() %}
+        -- those the pre-hook removed, and new ones
+        and not exists (select 1 from {{ this }} as kept where kept.uscc = r.uscc)
+    {% endif %}
 )
 
 select
