@@ -179,6 +179,9 @@ def record(con: duckdb.DuckDBPyConnection, day: date, prefixes: tuple[str, ...],
             [o.delivery_date, o.suite, o.expectation, o.success, o.observed, o.severity],
         )
     if "raw" in prefixes:
+        before = {
+            s for (s,) in con.execute("SELECT source FROM raw.held_batches WHERE delivery_date = ?", [day]).fetchall()
+        }
         con.execute("DELETE FROM raw.held_batches WHERE delivery_date = ?", [day])
         held: dict[str, list[str]] = {}
         for o in outcomes:
@@ -186,6 +189,8 @@ def record(con: duckdb.DuckDBPyConnection, day: date, prefixes: tuple[str, ...],
                 held.setdefault(o.suite.split(".", 1)[1], []).append(f"{o.expectation}（{o.observed}）")
         for source, reasons in held.items():
             con.execute("INSERT INTO raw.held_batches VALUES (?, ?, ?)", [source, day, "；".join(reasons)])
+        if set(held) != before:  # what the build takes of the date changed: logged as a load is, for staging
+            con.execute("INSERT INTO raw.load_log SELECT ?, coalesce(max(load_seq), 0) + 1 FROM raw.load_log", [day])
     con.execute("COMMIT")
 
 

@@ -388,6 +388,10 @@ def test_lexicon_change_matches_earlier_records_again(settings: Settings) -> Non
             con.execute("SELECT ticket_id, matched_terms FROM complaints WHERE ticket_id LIKE 'C%-0'").fetchall()
         )
     assert all("成为会员" in terms[f"C{n}-0"] for n in range(3)), terms
+    incremental = snapshot(settings.marts_db)
+    night.dbt(["build", "--full-refresh", "--exclude", "resource_type:seed"], settings)  # the edited lexicon kept
+    night.publish(settings)
+    assert snapshot(settings.marts_db) == incremental
 
 
 @pytest.mark.slow

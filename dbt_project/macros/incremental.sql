@@ -116,19 +116,28 @@
     {{ return(relation) }}
 {%- endmacro %}
 
-{# on-run-end: after a build in which the incremental models ran and nothing failed, keep the fingerprints
-   they were computed from and the last load they saw. A partial or failed build keeps the old state, so
-   the next build recomputes from there. #}
+{# on-run-end: after a build in which every incremental model ran and nothing failed, keep the fingerprints
+   they were computed from and the last load they saw. A failed build in which some ran drops the state, so the
+   next build recomputes everything (what it changed may be changed back before then); a build in which none
+   ran keeps it. #}
 {% macro save_change_state(results) -%}
     {%- if execute -%}
+        {%- set incremental = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('config.materialized', 'equalto', 'incremental') | map(attribute='name') | list -%}
         {%- set ran = results | map(attribute='node.name') | list -%}
+        {%- set built = results | selectattr('status', 'equalto', 'success') | map(attribute='node.name') | list -%}
         {%- set failed = results | selectattr('status', 'in', ['error', 'fail', 'skipped', 'runtime error']) | list -%}
-        {%- if 'int_entity_indicators_measured' in ran and not failed -%}
+        {%- if not failed and incremental | reject('in', built) | list | length == 0 -%}
             {%- set fingerprints = api.Relation.create(database=(target.database or none),
                 schema=generate_schema_name('intermediate', none), identifier='int_entity_inputs_fingerprinted') -%}
             {%- set loads = api.Relation.create(database=(target.database or none), schema='raw', identifier='load_log') -%}
             {%- do run_query(create_table_as_select(change_state_relation(must_exist=false),
-                "select f.*, (select max(load_seq) from " ~ loads ~ ") as load_seq from " ~ fingerprints ~ " as f")) -%}
+                "select f.*, (select coalesce(max(load_seq), 0) from " ~ loads ~ ") as load_seq from " ~ fingerprints ~ " as f")) -%}
+        {%- elif incremental | select('in', ran) | list -%}
+            {%- set state = change_state_relation() -%}
+            {%- if state is not none -%}
+                {%- do adapter.drop_relation(state) -%}
+            {%- endif -%}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
@@ -147,9 +156,9 @@
     create table {{ relation }} using parquet as {{ sql }}
 {%- endmacro %}
 
-{# The earliest delivery date loaded since the last complete build (a scalar subquery): every date on a new
-   warehouse, none (9999-12-31) when nothing was loaded. Staging reads it, int_entity_changes_detected
-   (built from staging) starts from it. #}
+{# The earliest delivery date loaded (or whose holds changed) since the last complete build (a scalar
+   subquery): every date on a new warehouse, none (9999-12-31) when nothing was loaded. Staging and
+   int_text_terms_matched read it, int_entity_changes_detected (built from staging) starts from it. #}
 {% macro loaded_since() -%}
     {%- set state = change_state_relation() -%}
     {%- if state is none -%}

@@ -56,7 +56,7 @@
 
 {# Post-hook of int_text_terms_matched: keep the fingerprint of the lexicon its rows were matched with. #}
 {% macro save_lexicon_fingerprint() -%}
-    {%- if execute -%}
+    {%- if execute and target.type != 'spark' -%}
         {%- do run_query(create_table_as_select(lexicon_state_relation(), 'select ' ~ lexicon_fingerprint() ~ ' as fingerprint')) -%}
     {%- endif -%}
 {%- endmacro %}

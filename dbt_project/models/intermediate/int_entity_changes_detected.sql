@@ -1,7 +1,8 @@
--- Which indicator measures the incremental int_entity_indicators_measured must recompute this build:
--- every as-of date from the earliest delivery date loaded since the last complete build (entity '*',
--- rebuild_from), and every as-of date of the entities whose earlier facts or registration facts changed
--- (a late registration or filing re-resolving old complaints, a cluster that grew, a re-delivered day).
+-- What the incremental int_entity_indicators_measured, entity_indicator_scores and suspect_entities must
+-- recompute this build: every as-of date from the earliest delivery date loaded since the last complete build
+-- (entity '*', rebuild_from), and every as-of date of the entities whose earlier facts, registration facts or
+-- description changed (a late registration or filing re-resolving old complaints, a cluster that grew, a
+-- renamed company, a re-delivered day); everything when a setting or seed changed.
 -- The fingerprints and load sequence of the last complete build are kept by the on-run-end hook
 -- save_change_state; without them (a new warehouse) everything is recomputed.
 -- depends_on: {{ source('raw', 'load_log') }}

@@ -1,8 +1,8 @@
 -- What each entity's indicator measures, scores and snapshots are computed from, condensed: one hash per
 -- entity and delivery date over its facts (int_entity_facts_unioned), one per entity (delivery_date null)
 -- over its registration facts (int_entity_attributes_joined) and what the snapshots show of it (code, name,
--- region, kind: int_entities_described), and one for entity '*' over the settings every record, measure,
--- score and warning uses.
+-- region, kind, cluster: int_entities_described), and one for entity '*' over the settings every record,
+-- measure, score and warning uses.
 -- int_entity_changes_detected compares them with those of the last complete build.
 with fact_items as (
     select entity_id, delivery_date,
@@ -27,11 +27,13 @@ attribute_items as (
 described_items as (
     select entity_id, cast(null as date) as delivery_date,
         'entity|' || coalesce(uscc, '') || '|' || coalesce(entity_name, '') || '|' || coalesce(region_code, '') || '|'
-        || entity_kind as item
+        || entity_kind || '|' || coalesce(cluster_id, '') || '|'
+        || coalesce(cast(cluster_size as {{ dbt.type_string() }}), '') as item
     from {{ ref('int_entities_described') }}
 ),
 
--- the settings that decide what every record and measure says: the window and the text seeds
+-- the settings that decide what every record, measure, score and warning says: the window, the text seeds
+-- and the scoring seeds
 settings_items as (
     select '*' as entity_id, cast(null as date) as delivery_date,
         'signal_window_days|{{ var("signal_window_days") }}' as item

@@ -1,4 +1,4 @@
--- A table, not a view: five models read it, and a view would rank and normalise every delivered row for each.
+-- Not a view: five models read it, and a view would rank and normalise every delivered row for each.
 -- Incremental on DuckDB: a build ranks only the partitions loaded since the last complete build, and a hit
 -- first delivered on an earlier date keeps that delivery. A table on Spark (its partition overwrite cannot
 -- read the table it replaces).

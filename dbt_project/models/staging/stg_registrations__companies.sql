@@ -1,5 +1,5 @@
 -- One row per USCC: the latest registration event delivered for it.
--- A table, not a view: eleven models read it. Incremental on DuckDB: a build ranks again only the companies with
+-- Not a view: eleven models read it. Incremental on DuckDB: a build ranks again only the companies with
 -- an event in the partitions loaded since the last complete build, or whose row came from one (an event may
 -- be gone from a date delivered again); every event of theirs, so the first delivery stays theirs. A table on
 -- Spark (its partition overwrite cannot read the table it replaces).
