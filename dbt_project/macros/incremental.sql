@@ -165,7 +165,7 @@
         cast('1900-01-01' as date)
     {%- else -%}
         (select coalesce(min(l.delivery_date), cast('9999-12-31' as date)) from {{ source('raw', 'load_log') }} as l
-            where l.load_seq > (select max(s.load_seq) from {{ state }} as s))
+            where l.load_seq > (select coalesce(max(s.load_seq), 0) from {{ state }} as s))
     {%- endif -%}
 {%- endmacro %}
 
