@@ -134,6 +134,11 @@ def ensure_raw(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{table} ({cols})")
 
 
+def log_load(con: duckdb.DuckDBPyConnection, delivery_date: date) -> None:
+    """Append to raw.load_log that what a build takes of this date changed (a load, or a change of what is held)."""
+    con.execute("INSERT INTO raw.load_log SELECT ?, coalesce(max(load_seq), 0) + 1 FROM raw.load_log", [delivery_date])
+
+
 def load_date(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: date) -> dict[str, int]:
     """Replace every source's partition of one delivery date, all in one transaction."""
     folder = stage_dir(warehouse, delivery_date)
@@ -160,9 +165,7 @@ def load_date(con: duckdb.DuckDBPyConnection, warehouse: Path, delivery_date: da
             loaded[source.name] = con.execute(
                 f"SELECT count(*) FROM raw.{source.name} WHERE _delivery_date = ?", [delivery_date]
             ).fetchone()[0]
-        con.execute(
-            "INSERT INTO raw.load_log SELECT ?, coalesce(max(load_seq), 0) + 1 FROM raw.load_log", [delivery_date]
-        )
+        log_load(con, delivery_date)
         failpoints.reach("load")
         con.execute("COMMIT")
     except Exception:

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from extract.load import log_load
 from pipeline.config import Settings
 from quality.suites import BLOCKING, Suite
 
@@ -190,7 +191,7 @@ def record(con: duckdb.DuckDBPyConnection, day: date, prefixes: tuple[str, ...],
         for source, reasons in held.items():
             con.execute("INSERT INTO raw.held_batches VALUES (?, ?, ?)", [source, day, "；".join(reasons)])
         if set(held) != before:  # what the build takes of the date changed: logged as a load is, for staging
-            con.execute("INSERT INTO raw.load_log SELECT ?, coalesce(max(load_seq), 0) + 1 FROM raw.load_log", [day])
+            log_load(con, day)
     con.execute("COMMIT")
 
 

@@ -92,9 +92,13 @@
 {%- endmacro %}
 
 {# The configuration of an incremental model on each engine: delete+insert (or append after the pre-hook's
-   delete) on DuckDB; insert_overwrite of the date partitions on Spark. #}
-{% macro incremental_config(date_column, unique_key=none) -%}
-    {%- if target.type == 'spark' -%}
+   delete) on DuckDB; insert_overwrite of the date partitions on Spark, or a table when `duckdb_only` (a model
+   whose build reads the table it replaces, which Spark's partition overwrite cannot, or whose published
+   columns must keep their order, which a partitioned table does not). #}
+{% macro incremental_config(date_column, unique_key=none, duckdb_only=false) -%}
+    {%- if target.type == 'spark' and duckdb_only -%}
+        {{ return({'materialized': 'table'}) }}
+    {%- elif target.type == 'spark' -%}
         {{ return({'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
             'partition_by': [date_column], 'file_format': 'parquet', 'post_hook': '{{ drop_scope() }}'}) }}
     {%- elif unique_key -%}

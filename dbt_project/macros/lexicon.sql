@@ -18,7 +18,8 @@
     )
 {%- endmacro %}
 
-{# A hash of the lexicon and its exclusions (a scalar subquery). #}
+{# A hash of the lexicon and its exclusions (a scalar subquery): what int_text_terms_matched was matched with,
+   and one of the settings the '*' fingerprint covers. #}
 {% macro lexicon_fingerprint() -%}
     (select {{ dbt.hash(dbt.listagg('item', "'#'", 'order by item')) }} from (
         select term || '|' || category || '|' || legal_form || '|' || indicator_id || '|'

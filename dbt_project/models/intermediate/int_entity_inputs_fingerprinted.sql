@@ -38,11 +38,7 @@ settings_items as (
     select '*' as entity_id, cast(null as date) as delivery_date,
         'signal_window_days|{{ var("signal_window_days") }}' as item
     union all
-    select '*', null, 'lexicon|' || term || '|' || category || '|' || legal_form || '|' || indicator_id || '|'
-        || cast(weight as {{ dbt.type_string() }})
-    from {{ ref('lexicon') }}
-    union all
-    select '*', null, 'exclusion|' || phrase || '|' || term from {{ ref('lexicon_exclusions') }}
+    select '*', null, 'lexicon|' || {{ lexicon_fingerprint() }}
     union all
     select '*', null, 'restricted|' || trade_name from {{ ref('restricted_trade_names') }}
     union all

@@ -7,7 +7,7 @@
 {{ config(
     pre_hook="{{ delete_rematched_text() }}",
     post_hook="{{ save_lexicon_fingerprint() }}",
-    **(incremental_config('delivery_date') if target.type != 'spark' else {'materialized': 'table'}),
+    **incremental_config('delivery_date', duckdb_only=true),
 ) }}
 {% set since = is_incremental() and not lexicon_changed() %}
 with bodies as (

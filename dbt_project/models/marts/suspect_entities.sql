@@ -9,7 +9,7 @@
 -- depends_on: {{ ref('int_entity_changes_detected') }}
 {{ config(
     pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
-    **(incremental_config('as_of_date') if target.type != 'spark' else {'materialized': 'table'}),
+    **incremental_config('as_of_date', duckdb_only=true),
 ) }}
 with anchors as (
     select distinct as_of_date, entity_id from {{ ref('int_entity_indicators_measured') }} as m

@@ -5,7 +5,7 @@
 -- depends_on: {{ source('raw', 'load_log') }}
 {{ config(
     pre_hook="{{ delete_loaded_since('delivery_date') }}",
-    **(incremental_config('delivery_date') if target.type != 'spark' else {'materialized': 'table'}),
+    **incremental_config('delivery_date', duckdb_only=true),
 ) }}
 -- One row per ticket: a ticket re-delivered on a later date counts once, from its first delivery.
 with ranked as (

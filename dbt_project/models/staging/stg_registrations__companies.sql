@@ -6,7 +6,7 @@
 -- depends_on: {{ source('raw', 'load_log') }}
 {{ config(
     pre_hook="{{ delete_reregistered() }}",
-    **(incremental_config('delivery_date') if target.type != 'spark' else {'materialized': 'table'}),
+    **incremental_config('delivery_date', duckdb_only=true),
 ) }}
 with ranked as (
     select
