@@ -40,10 +40,10 @@ from pipeline import failpoints
 from pipeline.children import end_with_parent
 from pipeline.config import ROOT, Settings
 from pipeline.lock import writer_lock
+from pipeline.publication import ALWAYS_PUBLISHED, publish
 
 log = logging.getLogger(__name__)
 DBT_DIR = ROOT / "dbt_project"
-ALWAYS_PUBLISHED = ("load_audit", "quality_results")
 
 
 class NightFailed(RuntimeError):
@@ -422,69 +422,6 @@ def build_marts(day: date, settings: Settings) -> bool:
             return False
         dbt_build(NIGHTLY, settings)
     return True
-
-
-def sql_literal(text: str) -> str:
-    """A SQL string literal (COMMENT ON takes no parameters)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _copy_relations(con: duckdb.DuckDBPyConnection, database: str, schema: str, names: set[str] | None) -> None:
-    """Copy tables and views of database.schema (all, or those named) into main, with their comments."""
-    relations = con.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
-        "UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE database_name = ? AND schema_name = ? "
-        "ORDER BY 1",
-        [database, schema, database, schema],
-    ).fetchall()
-    for name, comment in relations:
-        if names is not None and name not in names:
-            continue
-        con.execute(f'CREATE TABLE main."{name}" AS SELECT * FROM {database}.{schema}."{name}"')
-        if comment:
-            con.execute(f'COMMENT ON TABLE main."{name}" IS {sql_literal(comment)}')
-        for column, text in con.execute(
-            "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
-            "AND table_name = ? AND comment IS NOT NULL",
-            [database, schema, name],
-        ).fetchall():
-            con.execute(f'COMMENT ON COLUMN main."{name}"."{column}" IS {sql_literal(text)}')
-
-
-def publish(settings: Settings, hold: bool = False) -> Path:
-    """Write the marts into a new file, then atomically replace marts.duckdb with it.
-
-    When held, the file keeps the last good marts and takes tonight's load_audit and quality_results.
-    """
-    target = settings.marts_db
-    tmp = settings.warehouse / f".marts.{os.getpid()}.duckdb.tmp"
-    with writer_lock(settings.warehouse):
-        for stale in settings.warehouse.glob(".marts.*.duckdb.tmp*"):  # left by a killed publication
-            stale.unlink()
-        with duckdb.connect(str(tmp)) as con:
-            con.execute(f"ATTACH {sql_literal(str(settings.build_db))} AS build (READ_ONLY)")
-            if hold and target.exists():
-                con.execute(f"ATTACH {sql_literal(str(target))} AS previous (READ_ONLY)")
-                kept = {
-                    n
-                    for (n,) in con.execute(
-                        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'"
-                    ).fetchall()
-                }
-                _copy_relations(con, "previous", "main", kept - set(ALWAYS_PUBLISHED))
-                con.execute("DETACH previous")
-            _copy_relations(con, "build", "marts", set(ALWAYS_PUBLISHED) if hold else None)
-            con.execute("DETACH build")
-            con.execute("CHECKPOINT")
-        fd = os.open(tmp, os.O_RDONLY)
-        os.fsync(fd)
-        os.close(fd)
-        failpoints.reach("publish")
-        tmp.replace(target)
-        dir_fd = os.open(settings.warehouse, os.O_RDONLY)
-        os.fsync(dir_fd)
-        os.close(dir_fd)
-    return target
 
 
 def publish_night(day: date, settings: Settings) -> Path:

@@ -13,7 +13,7 @@ import duckdb
 
 from extract.load import write_lake_control
 from pipeline.config import Settings
-from pipeline.night import sql_literal
+from pipeline.publication import sql_literal
 
 SCHEMA = "marts"
 # py4j says goodbye at interpreter exit, when the log's stream may be closed already

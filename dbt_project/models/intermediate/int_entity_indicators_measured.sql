@@ -7,6 +7,7 @@
 -- follows that night's deliveries rather than the warehouse's history.
 {{ config(
     pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
+    meta={'tested_in': 'rebuild_scope'},
     **incremental_config('as_of_date'),
 ) }}
 {% set window = var('signal_window_days') | int %}

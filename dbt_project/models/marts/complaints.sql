@@ -6,13 +6,21 @@
     pre_hook="{{ delete_redelivered('delivery_date', ref('int_complaints_resolved'), 'ticket_id') }}",
     **incremental_config('delivery_date', unique_key='ticket_id'),
 ) }}
-with forms as (
+with tickets as (
+    select * from {{ ref('int_complaints_resolved') }} as c
+    {% if is_incremental() %}
+    where {{ redelivered_or_re_resolved('c', 'ticket_id') }}
+    {% endif %}
+),
+
+forms as (
     select record_id,
         {{ dbt.listagg('legal_form', "'、'", 'order by legal_form') }} as legal_forms
     from (
         select distinct record_id, legal_form
         from {{ ref('int_text_signals_matched') }}
         where record_type = 'complaint' and legal_form <> '伪装'
+            and record_id in (select ticket_id from tickets)
     ) as f
     group by record_id
 ),
@@ -23,7 +31,7 @@ terms as (
     from (
         select distinct record_id, term
         from {{ ref('int_text_signals_matched') }}
-        where record_type = 'complaint'
+        where record_type = 'complaint' and record_id in (select ticket_id from tickets)
     ) as t
     group by record_id
 )
@@ -42,9 +50,6 @@ select
     c.complainant_region,
     c.channel,
     c.delivery_date
-from {{ ref('int_complaints_resolved') }} as c
+from tickets as c
 left join forms as f on c.ticket_id = f.record_id
 left join terms as t on c.ticket_id = t.record_id
-{% if is_incremental() %}
-where {{ redelivered_or_re_resolved('c', 'ticket_id') }}
-{% endif %}

@@ -6,7 +6,14 @@
     pre_hook="{{ delete_redelivered('delivery_date', ref('int_keyword_hits_resolved'), 'hit_id') }}",
     **incremental_config('delivery_date', unique_key='hit_id'),
 ) }}
-with terms as (
+with hits as (
+    select * from {{ ref('int_keyword_hits_resolved') }} as h
+    {% if is_incremental() %}
+    where {{ redelivered_or_re_resolved('h', 'hit_id') }}
+    {% endif %}
+),
+
+terms as (
     select record_id,
         {{ dbt.listagg('term', "'、'", 'order by term') }} as matched_terms,
         max(case when legal_form <> '伪装' then legal_form end) as main_legal_form,
@@ -14,7 +21,7 @@ with terms as (
     from (
         select distinct record_id, term, legal_form, category
         from {{ ref('int_text_signals_matched') }}
-        where record_type = 'post'
+        where record_type = 'post' and record_id in (select hit_id from hits)
     ) as t
     group by record_id
 )
@@ -37,8 +44,5 @@ select
     h.reads,
     h.shares,
     h.delivery_date
-from {{ ref('int_keyword_hits_resolved') }} as h
+from hits as h
 left join terms as t on h.hit_id = t.record_id
-{% if is_incremental() %}
-where {{ redelivered_or_re_resolved('h', 'hit_id') }}
-{% endif %}

@@ -9,6 +9,7 @@
 -- depends_on: {{ ref('int_entity_changes_detected') }}
 {{ config(
     pre_hook="{{ delete_rebuild_scope('as_of_date', 'entity_id') }}",
+    meta={'tested_in': 'rebuild_scope'},
     **incremental_config('as_of_date', duckdb_only=true),
 ) }}
 with anchors as (

@@ -1,0 +1,77 @@
+"""Publication: a night's changes applied to a copy of the published marts equal the marts copied whole."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+
+import duckdb
+import pytest
+from test_pipeline import DAYS, deliver, snapshot
+
+from pipeline import night, publication
+from pipeline.config import Settings
+
+PATCHED = {"complaints", "entity_indicator_scores", "keyword_hits", "suspect_entities"}
+
+
+def published(settings: Settings) -> dict[str, object]:
+    """Every published table's rows, and its table and column comments."""
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        comments = con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() ORDER BY 1, column_index"
+        ).fetchall()
+        comments += con.execute("SELECT table_name, NULL, comment FROM duckdb_tables() ORDER BY 1").fetchall()
+    return {"rows": snapshot(settings.marts_db), "comments": comments}
+
+
+def patched(caplog: pytest.LogCaptureFixture) -> set[str]:
+    """The marts the last publication wrote only the changes of, from its log line."""
+    lines = [r.getMessage() for r in caplog.records if r.name == "pipeline.publication"]
+    caplog.clear()
+    return {name for line in lines for name in line.split("：")[1].split(" ")[0].split("、")}
+
+
+def whole(settings: Settings) -> dict[str, object]:
+    """The current build published whole (the record of the last publication set aside)."""
+    (settings.warehouse / publication.PUBLISHED).unlink()
+    night.publish(settings)
+    return published(settings)
+
+
+@pytest.mark.slow
+def test_night_publishes_its_changes_only_onto_the_file_of_the_build_before(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="pipeline.publication")
+    deliver(settings.landing)
+    night.run_night(DAYS[0], settings)
+    assert patched(caplog) == set(), "a new warehouse publishes every mart whole"
+
+    night.run_night(DAYS[1], settings)
+    assert patched(caplog) == PATCHED
+    assert published(settings) == whole(settings)
+
+    # a held publication keeps the last good marts: the next build's changes are not over them
+    night.ingest(DAYS[2], settings)
+    night.build_marts(DAYS[2], settings)
+    night.publish(settings, hold=True)
+    caplog.clear()
+    night.run_night(DAYS[2], settings)
+    assert patched(caplog) == set(), "after a held night, the marts are copied whole"
+    assert published(settings) == whole(settings)
+
+    # a published file replaced by hand is never patched
+    copy = settings.warehouse / "restored.duckdb"
+    shutil.copyfile(settings.marts_db, copy)
+    copy.replace(settings.marts_db)
+    night.run_night(DAYS[2], settings)
+    assert patched(caplog) == set(), "a file the warehouse did not publish is copied whole"
+
+    night.run_night(DAYS[1], settings)  # an earlier night delivered again: its dates and all after are rewritten
+    assert patched(caplog) == PATCHED
+    assert published(settings) == whole(settings)
+
+    night.dbt(["build", "--full-refresh"], settings)  # rewrote every row, not only what it detected
+    night.publish(settings)
+    assert patched(caplog) == set()
