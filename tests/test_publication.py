@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 
@@ -32,6 +33,16 @@ def patched(caplog: pytest.LogCaptureFixture) -> set[str]:
     return {name for line in lines for name in line.split("：")[1].split(" ")[0].split("、")}
 
 
+def scoped_tests(settings: Settings) -> dict[str, bool]:
+    """Each data test of suspect_entities in the last build: whether it looked at the rebuild scope only."""
+    results = json.loads((night.dbt_target(settings) / "run_results.json").read_text())["results"]
+    return {
+        r["unique_id"]: "int_entity_changes_detected" in r["compiled_code"]
+        for r in results
+        if r["unique_id"].startswith("test.") and "suspect_entities_" in r["unique_id"]
+    }
+
+
 def whole(settings: Settings) -> dict[str, object]:
     """The current build published whole (the record of the last publication set aside)."""
     (settings.warehouse / publication.PUBLISHED).unlink()
@@ -51,6 +62,8 @@ def test_night_publishes_its_changes_only_onto_the_file_of_the_build_before(
     night.run_night(DAYS[1], settings)
     assert patched(caplog) == PATCHED
     assert published(settings) == whole(settings)
+    tests = scoped_tests(settings)
+    assert len(tests) >= 4 and all(tests.values()), f"an incremental night tests its rebuild scope: {tests}"
 
     # a held publication keeps the last good marts: the next build's changes are not over them
     night.ingest(DAYS[2], settings)
@@ -75,3 +88,5 @@ def test_night_publishes_its_changes_only_onto_the_file_of_the_build_before(
     night.dbt(["build", "--full-refresh"], settings)  # rewrote every row, not only what it detected
     night.publish(settings)
     assert patched(caplog) == set()
+    tests = scoped_tests(settings)
+    assert len(tests) >= 4 and not any(tests.values()), f"a full refresh tests every row: {tests}"
