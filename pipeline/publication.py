@@ -3,7 +3,8 @@
 A night's build changes a bounded part of the large marts: the incremental ones rewrite their rebuild scope
 (as-of dates and entities, see int_entity_changes_detected) or their re-delivered and re-resolved records. So
 when the published file is the one made from the build this build started from, the new file starts as a byte
-copy of it and takes only those rows, and every other mart whole; otherwise every mart is copied whole. Which
+copy of it and takes only those rows, and every other mart whole; otherwise (or when the file has come to hold
+much free space) every mart is copied whole. Which
 build a published file was made from is kept beside it (PUBLISHED), with the file's identity, so a file
 replaced or restored by hand is never patched.
 """
@@ -25,6 +26,7 @@ from pipeline.lock import writer_lock
 log = logging.getLogger(__name__)
 ALWAYS_PUBLISHED = ("load_audit", "quality_results")
 PUBLISHED = ".publication.json"  # beside marts.duckdb: the build it was made from, and the file's identity
+MAX_FREE = 0.25  # a published file with more of its blocks free than this is written anew, compact
 CHANGES = "build.intermediate.int_entity_changes_detected"
 REBUILD_FROM = f"(SELECT rebuild_from FROM {CHANGES} WHERE entity_id = '*')"
 
@@ -131,6 +133,14 @@ def _published_build(settings: Settings) -> str | None:
     return kept["build"] if kept["file"] == _identity(target) else None
 
 
+def compact(path: Path) -> bool:
+    """True unless more than MAX_FREE of the file's blocks are free: rows replaced night after night leave
+    blocks that a later write may not reuse, so a patched file is written anew before it grows much."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        free, total = con.execute("SELECT free_blocks, total_blocks FROM pragma_database_size()").fetchone()
+    return free <= MAX_FREE * total
+
+
 def _record(settings: Settings, build: str | None) -> None:
     record = settings.warehouse / PUBLISHED
     tmp = record.with_suffix(f".{os.getpid()}.tmp")
@@ -159,7 +169,7 @@ def publish(settings: Settings, hold: bool = False) -> Path:
         built, since = _builds(settings)
         published = _published_build(settings)
         # held: the last good marts stay; else the changes of one build over the file made from the one before
-        base = target.exists() and (hold or (published is not None and published == since))
+        base = target.exists() and (hold or (published is not None and published == since and compact(target)))
         if base:
             shutil.copyfile(target, tmp)
         with duckdb.connect(str(tmp)) as con:

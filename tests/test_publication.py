@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -12,6 +13,7 @@ from test_pipeline import DAYS, deliver, snapshot
 
 from pipeline import night, publication
 from pipeline.config import Settings
+from pipeline.publication import compact
 
 PATCHED = {"complaints", "entity_indicator_scores", "keyword_hits", "suspect_entities"}
 
@@ -90,3 +92,15 @@ def test_night_publishes_its_changes_only_onto_the_file_of_the_build_before(
     assert patched(caplog) == set()
     tests = scoped_tests(settings)
     assert len(tests) >= 4 and not any(tests.values()), f"a full refresh tests every row: {tests}"
+
+
+def test_file_with_many_free_blocks_is_written_anew(tmp_path: Path) -> None:
+    path = tmp_path / "patched.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS n, md5(range::VARCHAR) AS s FROM range(2000000)")
+        con.execute("CREATE TABLE kept AS SELECT range AS n FROM range(10)")
+    assert compact(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("DROP TABLE t")
+        con.execute("CHECKPOINT")
+    assert not compact(path), "most of the file is free blocks: publish it whole"
