@@ -383,7 +383,13 @@ def dbt_build(args: Sequence[str], settings: Settings) -> None:
             args = [*args, "--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
         else:  # this build may load them: until it has loaded every one, the stamp says nothing
             _seeds_stamp(settings).unlink(missing_ok=True)
+        running = settings.warehouse / ".dbt_build_running"
+        if running.exists():  # the last build was killed or failed: what it rewrote before it ended is unknown
+            with duckdb.connect(str(settings.build_db)) as con:
+                con.execute("DROP TABLE IF EXISTS intermediate.entity_inputs_state")  # so recompute everything
+        running.touch()
         dbt(["build", *args], settings)
+        running.unlink()
         _stamp_seeds(settings, digest)
         return
     from pipeline import spark

@@ -120,8 +120,12 @@ def _builds(settings: Settings) -> tuple[str | None, str | None]:
         }
         if not {"build_id", "since_build"} <= columns:
             return None, None
-        row = con.execute("SELECT max(build_id), max(since_build) FROM intermediate.entity_inputs_state").fetchone()
-    return row[0], row[1]
+        built, since = con.execute(
+            "SELECT max(build_id), max(since_build) FROM intermediate.entity_inputs_state"
+        ).fetchone()
+        # the scope publication applies must be the one that build computed (a killed build may recompute it)
+        scoped = con.execute("SELECT max(build_id) FROM intermediate.int_entity_changes_detected").fetchone()[0]
+    return (built, since) if scoped == built else (None, None)
 
 
 def _published_build(settings: Settings) -> str | None:
@@ -129,8 +133,11 @@ def _published_build(settings: Settings) -> str | None:
     record, target = settings.warehouse / PUBLISHED, settings.marts_db
     if not (record.exists() and target.exists()):
         return None
-    kept = json.loads(record.read_text())
-    return kept["build"] if kept["file"] == _identity(target) else None
+    try:
+        kept = json.loads(record.read_text())
+        return kept["build"] if kept["file"] == _identity(target) else None
+    except (ValueError, KeyError, TypeError):  # unreadable: the file is then not known to be the one published
+        return None
 
 
 def compact(path: Path) -> bool:
@@ -143,9 +150,11 @@ def compact(path: Path) -> bool:
 
 def _record(settings: Settings, build: str | None) -> None:
     record = settings.warehouse / PUBLISHED
-    tmp = record.with_suffix(f".{os.getpid()}.tmp")
+    tmp = settings.warehouse / f"{PUBLISHED}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps({"build": build, "file": _identity(settings.marts_db)}))
+    _fsync(tmp)
     tmp.replace(record)
+    _fsync(settings.warehouse)
 
 
 def _fsync(path: Path) -> None:
@@ -164,8 +173,8 @@ def publish(settings: Settings, hold: bool = False) -> Path:
     target = settings.marts_db
     tmp = settings.warehouse / f".marts.{os.getpid()}.duckdb.tmp"
     with writer_lock(settings.warehouse):
-        for stale in settings.warehouse.glob(".marts.*.duckdb.tmp*"):  # left by a killed publication
-            stale.unlink()
+        for stale in [*settings.warehouse.glob(".marts.*.duckdb.tmp*"), *settings.warehouse.glob(f"{PUBLISHED}.*.tmp")]:
+            stale.unlink()  # left by a killed publication
         built, since = _builds(settings)
         published = _published_build(settings)
         # held: the last good marts stay; else the changes of one build over the file made from the one before
@@ -198,5 +207,6 @@ def publish(settings: Settings, hold: bool = False) -> Path:
         failpoints.reach("publish")
         tmp.replace(target)
         _fsync(settings.warehouse)
-        _record(settings, published if hold else built)
+        # held: still the marts of the build recorded; on Spark none is (its marts replace the build's whole)
+        _record(settings, None if settings.engine != "duckdb" else published if hold else built)
     return target

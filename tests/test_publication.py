@@ -83,6 +83,10 @@ def test_night_publishes_its_changes_only_onto_the_file_of_the_build_before(
     night.run_night(DAYS[2], settings)
     assert patched(caplog) == set(), "a file the warehouse did not publish is copied whole"
 
+    (settings.warehouse / ".dbt_build_running").touch()  # as a build killed before its end leaves it
+    night.run_night(DAYS[2], settings)
+    assert patched(caplog) == set(), "after a killed build, everything is recomputed and copied whole"
+
     night.run_night(DAYS[1], settings)  # an earlier night delivered again: its dates and all after are rewritten
     assert patched(caplog) == PATCHED
     assert published(settings) == whole(settings)

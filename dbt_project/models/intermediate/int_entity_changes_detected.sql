@@ -4,7 +4,8 @@
 -- description changed (a late registration or filing re-resolving old complaints, a cluster that grew, a
 -- renamed company, a re-delivered day); everything when a setting or seed changed.
 -- The fingerprints and load sequence of the last complete build are kept by the on-run-end hook
--- save_change_state; without them (a new warehouse) everything is recomputed.
+-- save_change_state; without them (a new warehouse) everything is recomputed. build_id names the build that
+-- computed this scope: publication applies it only when that build also saved the state.
 -- depends_on: {{ source('raw', 'load_log') }}
 {% set state = change_state_relation() %}
 with previous as (
@@ -34,9 +35,10 @@ changed as (
 
 select '*' as entity_id,
     case when exists (select 1 from changed where entity_id = '*') then cast('1900-01-01' as date)
-        else (select rebuild_from from rebuild) end as rebuild_from
+        else (select rebuild_from from rebuild) end as rebuild_from,
+    '{{ invocation_id }}' as build_id
 union all
-select distinct ch.entity_id, cast(null as date)
+select distinct ch.entity_id, cast(null as date), '{{ invocation_id }}'
 from changed as ch
 cross join rebuild as r
 where ch.entity_id <> '*' and (ch.delivery_date is null or ch.delivery_date < r.rebuild_from)
