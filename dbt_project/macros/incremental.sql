@@ -276,14 +276,15 @@
 {# Data tests of a model whose build rewrites only its rebuild scope (meta tested_in: rebuild_scope) look at
    the rows this build rewrote, on DuckDB: every other row is as an earlier build left it, and was tested then.
    Their tests check a row alone, or a key that holds the as-of date and the entity the scope is made of, so
-   a fault outside the scope would have failed then. A whole build's scope is every row; a full refresh (which
-   rewrites every row) and Spark (where these models are plain tables) test every row. #}
+   a fault outside the scope would have failed then. A build without a change state (a new warehouse, or after
+   the state was dropped), a full refresh (both rewrite every row) and Spark (where these models are plain
+   tables) test every row. #}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set tested = (graph.nodes.values() if execute else []) | selectattr('resource_type', 'equalto', 'model')
         | selectattr('alias', 'equalto', relation.identifier) | list -%}
     {%- if not where and target.type != 'spark' and not flags.FULL_REFRESH and tested
-        and tested[0].config.meta.get('tested_in') == 'rebuild_scope' -%}
+        and tested[0].config.meta.get('tested_in') == 'rebuild_scope' and change_state_relation() is not none -%}
         {%- set changes = api.Relation.create(database=(target.database or none),
             schema=generate_schema_name('intermediate', none), identifier='int_entity_changes_detected') -%}
         {%- set where -%}
