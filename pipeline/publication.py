@@ -4,9 +4,8 @@ A night's build changes a bounded part of the large marts: the incremental ones 
 (as-of dates and entities, see int_entity_changes_detected) or their re-delivered and re-resolved records. So
 when the published file is the one made from the build this build started from, the new file starts as a byte
 copy of it and takes only those rows, and every other mart whole; otherwise (or when the file has come to hold
-much free space) every mart is copied whole. Which
-build a published file was made from is kept beside it (PUBLISHED), with the file's identity, so a file
-replaced or restored by hand is never patched.
+much free space) every mart is copied whole. Which build a published file was made from is kept beside it
+(PUBLISHED), with the file's identity, so a file replaced or restored by hand is never patched.
 """
 
 from __future__ import annotations
