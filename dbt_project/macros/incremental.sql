@@ -2,10 +2,12 @@
     next build compares against. -#}
 
 {# True for a row to recompute: its date on or after the build's rebuild_from (`op` '>=' by default), or
-   its entity among those whose earlier inputs changed. #}
-{% macro in_rebuild_scope(date_expr, entity_expr, op='>=') -%}
-    ({{ date_expr }} {{ op }} (select rebuild_from from {{ ref('int_entity_changes_detected') }} where entity_id = '*')
-        or {{ entity_expr }} in (select entity_id from {{ ref('int_entity_changes_detected') }} where entity_id <> '*'))
+   its entity among those whose earlier inputs changed. `changes` names the scope's table where ref() may not
+   be called (a data test, whose dependencies dbt fixed at parse). #}
+{% macro in_rebuild_scope(date_expr, entity_expr, op='>=', changes=none) -%}
+    {%- set changes = changes or ref('int_entity_changes_detected') -%}
+    ({{ date_expr }} {{ op }} (select rebuild_from from {{ changes }} where entity_id = '*')
+        or {{ entity_expr }} in (select entity_id from {{ changes }} where entity_id <> '*'))
 {%- endmacro %}
 
 {# Pre-hook of an incremental model: remove the rows this build recomputes. On Spark (insert_overwrite by
@@ -285,12 +287,9 @@
         | selectattr('alias', 'equalto', relation.identifier) | list -%}
     {%- if not where and target.type != 'spark' and not flags.FULL_REFRESH and tested
         and tested[0].config.meta.get('tested_in') == 'rebuild_scope' and change_state_relation() is not none -%}
-        {%- set changes = api.Relation.create(database=(target.database or none),
-            schema=generate_schema_name('intermediate', none), identifier='int_entity_changes_detected') -%}
-        {%- set where -%}
-            as_of_date >= (select rebuild_from from {{ changes }} where entity_id = '*')
-            or entity_id in (select entity_id from {{ changes }} where entity_id <> '*')
-        {%- endset -%}
+        {%- set where = in_rebuild_scope('as_of_date', 'entity_id', changes=api.Relation.create(
+            database=(target.database or none), schema=generate_schema_name('intermediate', none),
+            identifier='int_entity_changes_detected')) -%}
     {%- endif -%}
     {%- if where -%}
         {{ return('(select * from ' ~ relation ~ ' where ' ~ where ~ ') dbt_subquery') }}
