@@ -26,7 +26,7 @@ def neutralise(value: object) -> object:
 def export(marts: Path, table: str, out: Path) -> int:
     """Write `table` of the published marts to `out` (.csv, UTF-8 with BOM for Excel, or .xlsx); returns rows."""
     with duckdb.connect(str(marts), read_only=True) as con:
-        names = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        names = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if table not in names:
             raise SystemExit(f"集市中没有表 {table}；可导出的表：{'、'.join(sorted(names))}")
         cursor = con.execute(f'SELECT * FROM "{table}"')

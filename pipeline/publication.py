@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -30,7 +31,11 @@ CHANGES = "build.intermediate.int_entity_changes_detected"
 REBUILD_FROM = f"(SELECT rebuild_from FROM {CHANGES} WHERE entity_id = '*')"
 
 # marts whose build rewrites only their rebuild scope: (as-of date column, entity column)
-SCOPED = {"entity_indicator_scores": ("as_of_date", "entity_id"), "suspect_entities": ("as_of_date", "entity_id")}
+SCOPED = {"entity_indicator_versions": ("as_of_date", "entity_id"), "suspect_entity_versions": ("as_of_date", "entity_id")}
+# marts that are views over marts published with them: published as views (their rows are not stored twice)
+VIEWS = ("entity_indicator_scores", "suspect_entities")
+# a scoped mart whose kept rows' valid_to the build may also set (the post-hook end_kept_versions)
+ENDED = "suspect_entity_versions"
 # marts whose build rewrites only the records of re-delivered dates and records resolved anew: (date, key)
 RECORDS = {"complaints": ("delivery_date", "ticket_id"), "keyword_hits": ("delivery_date", "hit_id")}
 
@@ -59,9 +64,32 @@ def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: s
     ).fetchall()
 
 
+def _view_sql(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str) -> str | None:
+    """The query of the view database.schema.name, or None when it is not a view."""
+    row = con.execute(
+        "SELECT sql FROM duckdb_views() WHERE database_name = ? AND schema_name = ? AND view_name = ?",
+        [database, schema, name],
+    ).fetchone()
+    if row is None:
+        return None
+    query = re.fullmatch(r"CREATE VIEW \S+ AS (.*?);?\s*", row[0], re.DOTALL)
+    if query is None:
+        raise ValueError(f"视图 {schema}.{name} 的定义无法解析：{row[0][:80]}")
+    return query.group(1)
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop main.name, a table or a view, if it exists."""
+    here = con.execute("SELECT current_database()").fetchone()[0]
+    kind = "VIEW" if _view_sql(con, here, "main", name) is not None else "TABLE"
+    con.execute(f'DROP {kind} IF EXISTS main."{name}"')
+
+
 def _comment(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, comment: str | None) -> None:
     """The relation's table and column comments, as the build has them (none where it has none), on main.name."""
-    con.execute(f'COMMENT ON TABLE main."{name}" IS {sql_literal(comment) if comment else "NULL"}')
+    here = con.execute("SELECT current_database()").fetchone()[0]
+    kind = "VIEW" if _view_sql(con, here, "main", name) is not None else "TABLE"
+    con.execute(f'COMMENT ON {kind} main."{name}" IS {sql_literal(comment) if comment else "NULL"}')
     for column, text in con.execute(
         "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
         "AND table_name = ?",
@@ -71,9 +99,14 @@ def _comment(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: s
 
 
 def _copy(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, comment: str | None) -> None:
-    """database.schema.name as a table main.name, replacing any, with its comments."""
-    con.execute(f'DROP TABLE IF EXISTS main."{name}"')
-    con.execute(f'CREATE TABLE main."{name}" AS SELECT * FROM {database}.{schema}."{name}"')
+    """database.schema.name as a table main.name, replacing any, with its comments; a view over marts (VIEWS)
+    as that view, reading the tables of main it is named after."""
+    _drop(con, name)
+    query = _view_sql(con, database, schema, name) if name in VIEWS else None
+    if query is not None:
+        con.execute(f'CREATE VIEW main."{name}" AS {query}')
+    else:
+        con.execute(f'CREATE TABLE main."{name}" AS SELECT * FROM {database}.{schema}."{name}"')
     _comment(con, database, schema, name, comment)
 
 
@@ -85,6 +118,13 @@ def _apply_changes(con: duckdb.DuckDBPyConnection, name: str) -> None:
         scope = f"{day} >= {REBUILD_FROM} OR {entity} IN (SELECT entity_id FROM {CHANGES} WHERE entity_id <> '*')"
         con.execute(f'DELETE FROM main."{name}" WHERE {scope}')
         con.execute(f'INSERT INTO main."{name}" SELECT * FROM {source} WHERE {scope}')
+        if name == ENDED:  # the kept versions that held on into the scope, as the post-hook ended them
+            con.execute(
+                f'UPDATE main."{name}" AS p SET valid_to = b.valid_to FROM {source} AS b '
+                f"WHERE (p.valid_to IS NULL OR p.valid_to >= {REBUILD_FROM}) "
+                "AND p.entity_id = b.entity_id AND p.as_of_date = b.as_of_date "
+                "AND p.valid_to IS DISTINCT FROM b.valid_to"
+            )
         return
     day, key = RECORDS[name]
     # as the model selects them (redelivered_or_re_resolved): the re-delivered dates, and the records whose
@@ -188,9 +228,10 @@ def publish(settings: Settings, hold: bool = False) -> Path:
                 wanted = {n: c for n, c in wanted.items() if n in ALWAYS_PUBLISHED}
             else:
                 for name in set(_relations(con, here, "main")) - set(wanted):
-                    con.execute(f'DROP TABLE main."{name}"')
+                    _drop(con, name)
             patched = []
-            for name, comment in sorted(wanted.items()):
+            # the views last: they read the tables copied before them
+            for name, comment in sorted(wanted.items(), key=lambda item: (item[0] in VIEWS, item[0])):
                 changes_only = base and not hold and (name in SCOPED or name in RECORDS)
                 if changes_only and _columns(con, "build", "marts", name) == _columns(con, here, "main", name):
                     _apply_changes(con, name)

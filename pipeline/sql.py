@@ -26,7 +26,10 @@ def main() -> int:
         if not buffer and line.strip() in (".quit", ".exit"):
             return 0
         if not buffer and line.strip() == ".tables":
-            line = "SELECT table_name, comment FROM duckdb_tables() ORDER BY table_name;"
+            line = (
+                "SELECT table_name, comment FROM duckdb_tables() "
+                "UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1;"
+            )
         buffer.append(line)
         if line.rstrip().endswith(";"):
             try:

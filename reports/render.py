@@ -204,7 +204,7 @@ def figures_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]
         if ago is not None:
             text += "；" + _change(value, ago[label], "同比")[0]
         cards.append({"label": label, "value": value, "change": text, "direction": direction})
-    as_of = _scalar(con, "SELECT max(as_of_date) FROM suspect_entities WHERE as_of_date <= ?", [p.end])
+    as_of = _scalar(con, "SELECT max(as_of_date) FROM as_of_dates WHERE as_of_date <= ?", [p.end])
     new_warnings = _rows(
         con,
         """
@@ -431,13 +431,14 @@ MARTS = {
     "lead_actions",
     "scheme_names",
     "suspect_entities",
+    "as_of_dates",
     "daily_region_stats",
 }
 
 
 def bulletin_context(con: duckdb.DuckDBPyConnection, p: Period) -> dict[str, Any]:
     """Everything a bulletin shows. Before any marts were published, only data completeness."""
-    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}  # views too
     figures: dict[str, Any] = {"cards": [], "comparison_note": "尚无已发布的数据集市。", "as_of": None}
     if tables >= MARTS:
         figures = figures_context(con, p)

@@ -80,7 +80,7 @@ def build(settings: Settings, engine: str) -> dict[str, list[tuple]]:
     night.backfill(DAYS[0], DAYS[1], s)
     night.run_night(DAYS[2], s, pull=False)
     with duckdb.connect(str(s.marts_db), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         return {
             t: [
                 *con.execute(

@@ -103,7 +103,7 @@ def deliver(landing: Path) -> None:
 
 def snapshot(marts: Path) -> dict[str, list[tuple]]:
     with duckdb.connect(str(marts), read_only=True) as con:
-        tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        tables = [t for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
         return {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in tables}
 
 
@@ -194,6 +194,104 @@ def test_scheme_scored_with_evidence_and_benign_company_not_red(settings: Settin
     assert benign[1] == 0, "a restaurant with refund complaints has no pyramid-selling signal"
     assert resolved["C0-0"] == "domain" and resolved["C0-1"] == "uscc"
     assert personal == [], personal
+
+
+WINDOW_DAYS = [0, 5, 20]  # the scheme's complaints, on nights D1 + k of a 41-night range
+
+
+def deliver_sparse(landing: Path) -> None:
+    """The scheme registered on night 0, complained about on nights 0, 5 and 20 (each leaving the 30-day window
+    and the last 7 days later in the range), one post on night 10; no other deliveries."""
+    write(
+        landing / "registrations" / D1.isoformat(),
+        "reg",
+        "registrations",
+        [{"uscc": SCHEME, "name": "北海市云数贸网络科技有限公司", "established_date": "2026-02-20", "region_code": "450502"}],
+        "csv-utf8",
+    )
+    for k in WINDOW_DAYS:
+        day = D1 + timedelta(days=k)
+        tickets = [
+            {
+                "ticket_id": f"W{k}-{i}",
+                "received_at": f"{day} 10:00",
+                "kind": "举报",
+                "target_name": "北海市云数贸网络科技有限公司",
+                "target_uscc": SCHEME,
+                "description": "交激活费成为会员，发展下线拿直推奖",
+                "amount": 1000 * (k + 1),
+                "complainant_phone": f"1370000{k:02d}{i:02d}",
+                "complainant_region": "450502",
+            }
+            for i in range(k // 5 + 1)
+        ]
+        write(landing / "complaints" / day.isoformat(), "tickets", "complaints", tickets, "jsonl")
+    day = D1 + timedelta(days=10)
+    post = {
+        "hit_id": "P10",
+        "captured_at": f"{day} 08:00",
+        "platform": "微博",
+        "url": "http://weibo.example/p/10",
+        "content": "云数贸报单即享见点奖",
+        "keyword": "见点奖",
+        "mentioned_name": "北海市云数贸网络科技有限公司",
+    }
+    write(landing / "keyword_hits" / day.isoformat(), "hits", "keyword_hits", [post], "jsonl")
+
+
+@pytest.mark.slow
+def test_snapshot_versions_hold_between_their_dates_as_a_night_by_night_count_does(settings: Settings) -> None:
+    """Snapshots are stored once per date they may change on, and given on every night in between: over 41
+    nights with complaints entering and leaving the window and the last 7 days, every night's complaint count
+    and growth equal a count of the published complaints, and building the range in two steps (the second
+    ending the first one's versions) publishes exactly what one build does."""
+    deliver_sparse(settings.landing)
+    end = D1 + timedelta(days=40)
+    night.backfill(D1, end, settings)
+    whole = snapshot(settings.marts_db)
+
+    stepped = other(settings, "stepped")
+    night.backfill(D1, D1 + timedelta(days=24), stepped)
+    night.backfill(D1 + timedelta(days=25), end, stepped)
+    assert snapshot(stepped.marts_db) == whole
+
+    with duckdb.connect(str(settings.marts_db), read_only=True) as con:
+        nights = [d for (d,) in con.execute("SELECT as_of_date FROM as_of_dates ORDER BY 1").fetchall()]
+        shown = dict(
+            con.execute(
+                "SELECT as_of_date, risk_score FROM suspect_entities WHERE entity_id = ?", [SCHEME]
+            ).fetchall()
+        )
+        measured = {
+            (d, i): v
+            for d, i, v in con.execute(
+                "SELECT as_of_date, indicator_id, measured_value FROM entity_indicator_scores "
+                "WHERE entity_id = ? AND indicator_id IN ('C01', 'C02')",
+                [SCHEME],
+            ).fetchall()
+        }
+        counted = {
+            (n, indicator): value
+            for n in nights
+            for indicator, value in zip(
+                ("C01", "C02"),
+                con.execute(
+                    "SELECT count(*), sum(CASE WHEN delivery_date > ?::DATE - 7 THEN 1 ELSE 0 END) FROM complaints "
+                    "WHERE entity_id = ? AND delivery_date <= ? AND delivery_date > ?::DATE - 30",
+                    [n, SCHEME, n, n],
+                ).fetchone(),
+                strict=True,
+            )
+        }
+        versions = con.execute("SELECT count(*) FROM suspect_entity_versions WHERE entity_id = ?", [SCHEME]).fetchone()
+    assert nights == [D1 + timedelta(days=k) for k in range(41)]
+    assert sorted(shown) == nights, "a row on every night: the complaint of night 20 keeps its terms in the window"
+    assert {k: v for k, v in measured.items() if k[1] == "C01"} == {
+        k: float(v) for k, v in counted.items() if k[1] == "C01" and v
+    }
+    # C02 fires while a complaint is in the last 7 days: 7 nights after each of nights 0, 5 and 20
+    assert {k[0] for k in measured if k[1] == "C02"} == {k[0] for k, v in counted.items() if k[1] == "C02" and v}
+    assert versions[0] < len(nights) / 2, "versions only where the snapshot may change"
 
 
 LATE = make_uscc(3, "320100")

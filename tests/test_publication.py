@@ -15,7 +15,7 @@ from pipeline import night, publication
 from pipeline.config import Settings
 from pipeline.publication import compact
 
-PATCHED = {"complaints", "entity_indicator_scores", "keyword_hits", "suspect_entities"}
+PATCHED = {"complaints", "entity_indicator_versions", "keyword_hits", "suspect_entity_versions"}
 
 
 def published(settings: Settings) -> dict[str, object]:
@@ -24,7 +24,10 @@ def published(settings: Settings) -> dict[str, object]:
         comments = con.execute(
             "SELECT table_name, column_name, comment FROM duckdb_columns() ORDER BY 1, column_index"
         ).fetchall()
-        comments += con.execute("SELECT table_name, NULL, comment FROM duckdb_tables() ORDER BY 1").fetchall()
+        comments += con.execute(
+            "SELECT table_name, NULL, comment FROM duckdb_tables() "
+            "UNION ALL SELECT view_name, NULL, comment FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()
     return {"rows": snapshot(settings.marts_db), "comments": comments}
 
 
@@ -36,12 +39,12 @@ def patched(caplog: pytest.LogCaptureFixture) -> set[str]:
 
 
 def scoped_tests(settings: Settings) -> dict[str, bool]:
-    """Each data test of suspect_entities in the last build: whether it looked at the rebuild scope only."""
+    """Each data test of suspect_entity_versions in the last build: whether it looked at the rebuild scope only."""
     results = json.loads((night.dbt_target(settings) / "run_results.json").read_text())["results"]
     return {
         r["unique_id"]: "int_entity_changes_detected" in r["compiled_code"]
         for r in results
-        if r["unique_id"].startswith("test.") and "suspect_entities_" in r["unique_id"]
+        if r["unique_id"].startswith("test.") and "suspect_entity_versions_" in r["unique_id"]
     }
 
 

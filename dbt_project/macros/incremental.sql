@@ -296,3 +296,29 @@
     {%- endif -%}
     {{ return(relation) }}
 {%- endmacro %}
+
+{# Post-hook of suspect_entity_versions (DuckDB, incremental): a kept version that held on into the rebuild
+   scope now holds until its entity's first date in scope, if any (int_entity_snapshots_dated); the versions
+   this build wrote carry theirs already. #}
+{% macro end_kept_versions() -%}
+    {%- if is_incremental() and target.type != 'spark' -%}
+        update {{ this }} set valid_to = kept.valid_to
+        from (
+            select v.entity_id, v.as_of_date, min(d.as_of_date) as valid_to
+            from {{ this }} as v
+            left join {{ ref('int_entity_snapshots_dated') }} as d
+                on d.entity_id = v.entity_id and d.as_of_date > v.as_of_date
+            where (v.valid_to is null or v.valid_to >= {{ rebuild_from() }})
+                and not {{ in_rebuild_scope('v.as_of_date', 'v.entity_id') }}
+            group by v.entity_id, v.as_of_date
+        ) as kept
+        where {{ this }}.entity_id = kept.entity_id and {{ this }}.as_of_date = kept.as_of_date
+    {%- endif -%}
+{%- endmacro %}
+
+{# A mart a view reads: on DuckDB by its bare name, which resolves in the view's own schema, so the published
+   file can take the view as it is (pipeline/publication.py); elsewhere by ref(). Name it with ref() in a
+   depends_on comment too. #}
+{% macro sibling(name) -%}
+    {%- if target.type == 'duckdb' -%}{{ adapter.quote(name) }}{%- else -%}{{ ref(name) }}{%- endif -%}
+{%- endmacro %}

@@ -1,8 +1,9 @@
 -- depends_on: {{ ref('int_entity_changes_detected') }}
--- The measured value of each second-level indicator (seed risk_indicators) per entity and as-of date
--- (every loaded delivery date), over the facts delivered in the last {{ window_days() }} days, with a
--- Chinese detail and up to three records behind it. An entity has rows on an as-of date when a lexicon
--- term about it, or its screened registration, falls in the window; indicators measuring zero are left out.
+-- The measured value of each second-level indicator (seed risk_indicators) per entity and as-of date on which
+-- its snapshot may change (int_entity_snapshots_dated: it holds until the next), over the facts delivered in
+-- the last {{ window_days() }} days, with a Chinese detail and up to three records behind it. An entity has rows
+-- on an as-of date when a lexicon term about it, or its screened registration, falls in the window; indicators
+-- measuring zero are left out.
 -- Incremental: a build recomputes only what int_entity_changes_detected says changed, so a night's cost
 -- follows that night's deliveries rather than the warehouse's history.
 {{ config(
@@ -11,9 +12,8 @@
     **incremental_config('as_of_date'),
 ) }}
 {% set window = var('signal_window_days') | int %}
-with nights as (
-    select distinct delivery_date as as_of_date
-    from {{ source('raw', 'load_audit') }}
+with dated as (
+    select entity_id, as_of_date from {{ ref('int_entity_snapshots_dated') }}
 ),
 
 attributes as (
@@ -35,8 +35,9 @@ windowed as (
     select n.as_of_date, f.*,
         case when f.delivery_date > {{ dbt.dateadd('day', -7, 'n.as_of_date') }} then 1 else 0 end as last_week
     from facts as f
-    inner join nights as n
-        on f.delivery_date <= n.as_of_date
+    inner join dated as n
+        on f.entity_id = n.entity_id
+        and f.delivery_date <= n.as_of_date
         and f.delivery_date > {{ dbt.dateadd('day', -window, 'n.as_of_date') }}
     {% if is_incremental() %}
     where {{ in_measure_scope('n.as_of_date', 'f.entity_id') }}
@@ -118,8 +119,16 @@ sites as (
     group by as_of_date, entity_id
 ),
 
+-- the night each anchored entity was first seen in any fact (D03: newly registered at its first signal)
+first_seen as (
+    select entity_id, min(delivery_date) as first_seen
+    from {{ ref('int_entity_facts_unioned') }}
+    where entity_id in (select entity_id from anchors)
+    group by entity_id
+),
+
 entity_facts as (
-    select a.as_of_date, a.entity_id, g.entity_id as uscc, g.established_date, g.reg_capital, g.cluster_id,
+    select a.as_of_date, a.entity_id, g.entity_id as uscc, g.established_date, s.first_seen, g.reg_capital, g.cluster_id,
         g.cluster_size,
         -- from the night each became known: a blacklisted member's registration, a disposition's date
         case when g.blacklisted_date <= a.as_of_date or g.disposed_date <= a.as_of_date then 1 else 0 end
@@ -130,6 +139,7 @@ entity_facts as (
             else g.disposed_action || '（' || cast(g.disposed_date as {{ dbt.type_string() }}) || '）' end as member_reason
     from anchors as a
     left join attributes as g on a.entity_id = g.entity_id
+    left join first_seen as s on a.entity_id = s.entity_id
 ),
 
 measured as (
@@ -166,8 +176,8 @@ measured as (
     select as_of_date, entity_id, 'C04', n_citing, cast(n_citing as {{ dbt.type_string() }}) || '件'
     from citing
     union all
-    select as_of_date, entity_id, 'D03', {{ dbt.datediff('established_date', 'as_of_date', 'day') }},
-        '成立于' || cast(established_date as {{ dbt.type_string() }})
+    select as_of_date, entity_id, 'D03', {{ dbt.datediff('established_date', 'first_seen', 'day') }},
+        '成立于' || cast(established_date as {{ dbt.type_string() }}) || '，首次出现信号于' || cast(first_seen as {{ dbt.type_string() }})
     from entity_facts where established_date is not null
     union all
     select f.as_of_date, f.entity_id, 'D04', coalesce(f.reg_capital, 0),

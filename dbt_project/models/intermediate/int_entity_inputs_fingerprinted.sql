@@ -38,6 +38,9 @@ settings_items as (
     select '*' as entity_id, cast(null as date) as delivery_date,
         'signal_window_days|{{ var("signal_window_days") }}' as item
     union all
+    -- the form of the snapshots: a warehouse built with another form is recomputed whole
+    select '*', null, 'snapshots|versions by int_entity_snapshots_dated; D03 to the first signal'
+    union all
     select '*', null, 'lexicon|' || {{ lexicon_fingerprint() }}
     union all
     select '*', null, 'restricted|' || trade_name from {{ ref('restricted_trade_names') }}
