@@ -31,7 +31,10 @@ CHANGES = "build.intermediate.int_entity_changes_detected"
 REBUILD_FROM = f"(SELECT rebuild_from FROM {CHANGES} WHERE entity_id = '*')"
 
 # marts whose build rewrites only their rebuild scope: (as-of date column, entity column)
-SCOPED = {"entity_indicator_versions": ("as_of_date", "entity_id"), "suspect_entity_versions": ("as_of_date", "entity_id")}
+SCOPED = {
+    "entity_indicator_versions": ("as_of_date", "entity_id"),
+    "suspect_entity_versions": ("as_of_date", "entity_id"),
+}
 # marts that are views over marts published with them: published as views (their rows are not stored twice)
 VIEWS = ("entity_indicator_scores", "suspect_entities")
 # a scoped mart whose kept rows' valid_to the build may also set (the post-hook end_kept_versions)

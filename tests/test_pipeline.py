@@ -206,7 +206,14 @@ def deliver_sparse(landing: Path) -> None:
         landing / "registrations" / D1.isoformat(),
         "reg",
         "registrations",
-        [{"uscc": SCHEME, "name": "北海市云数贸网络科技有限公司", "established_date": "2026-02-20", "region_code": "450502"}],
+        [
+            {
+                "uscc": SCHEME,
+                "name": "北海市云数贸网络科技有限公司",
+                "established_date": "2026-02-20",
+                "region_code": "450502",
+            }
+        ],
         "csv-utf8",
     )
     for k in WINDOW_DAYS:
@@ -258,9 +265,7 @@ def test_snapshot_versions_hold_between_their_dates_as_a_night_by_night_count_do
     with duckdb.connect(str(settings.marts_db), read_only=True) as con:
         nights = [d for (d,) in con.execute("SELECT as_of_date FROM as_of_dates ORDER BY 1").fetchall()]
         shown = dict(
-            con.execute(
-                "SELECT as_of_date, risk_score FROM suspect_entities WHERE entity_id = ?", [SCHEME]
-            ).fetchall()
+            con.execute("SELECT as_of_date, risk_score FROM suspect_entities WHERE entity_id = ?", [SCHEME]).fetchall()
         )
         measured = {
             (d, i): v
