@@ -2,7 +2,8 @@
 -- Each ticket resolved to an entity: by its USCC; else by the full or core name it gives; else by the site
 -- it names through ICP filings; else by trade or site name (int_names_resolved); else it joins a
 -- related-company cluster, or becomes a name-only entity, or stays unresolved when it fits several
--- unrelated entities. resolution_method records how.
+-- unrelated entities. resolution_method records how. Only what resolution, the risk measures and the mart
+-- complaints read (the text is matched from staging).
 with tickets as (
     select t.*, {{ host_in_text('t.target_name') }} as name_host,
         {{ address_region('t.target_address') }} as address_region,
@@ -13,7 +14,6 @@ with tickets as (
 matched as (
     select
         t.*,
-        n.core as target_core,
         coalesce(t.target_uscc, {{ resolved_uscc('n', 'h') }}) as uscc,
         case when t.target_uscc is not null then 'uscc' else {{ resolved_method('n', 'h') }} end
             as resolution_method,
@@ -31,14 +31,10 @@ matched as (
 
 select
     m.ticket_id,
-    m.received_at,
     m.received_date,
     m.kind,
     m.target_name,
-    m.target_name_norm,
-    m.target_core,
     coalesce(m.h_host, m.target_host, m.name_host) as target_host,
-    m.description,
     m.amount,
     m.complainant_region,
     m.complainant_key,

@@ -65,7 +65,7 @@ settings_items as (
 )
 
 select entity_id, delivery_date,
-    {{ dbt.hash(dbt.listagg('item', "'#'", 'order by item')) }} as fingerprint
+    {{ fingerprint_agg('item') }} as fingerprint
 from (
     select * from fact_items
     union all

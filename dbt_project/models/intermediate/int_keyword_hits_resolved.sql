@@ -1,7 +1,8 @@
 -- Each hit resolved to an entity: by the full or core name of the entity it names, which is explicit;
 -- else by a filed domain it names, or the URL's host, through ICP filings (a shell's site often carries its sister companies' posts);
 -- else by trade or site name (int_names_resolved); else a related-company cluster, a name-only entity,
--- or unresolved.
+-- or unresolved. Only what resolution and the risk measures read: the mart keyword_hits takes the text of the
+-- records it writes from staging (copying every post's text again each night cost half this model's time).
 with hits as (
     select p.*, {{ host_in_text('p.mentioned_name') }} as mentioned_host
     from {{ ref('stg_keyword_hits__posts') }} as p
@@ -24,17 +25,10 @@ matched as (
 
 select
     m.hit_id,
-    m.captured_at,
     m.captured_date,
     m.platform,
-    m.url,
     m.url_host,
-    m.title,
-    m.content,
-    m.keyword,
-    m.account,
     m.mentioned_name,
-    m.server_ip,
     m.reads,
     m.shares,
     m.delivery_date,

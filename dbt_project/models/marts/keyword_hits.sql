@@ -30,10 +30,10 @@ select
     h.hit_id,
     h.captured_date,
     h.platform,
-    h.url,
+    p.url,
     h.url_host,
-    h.title,
-    h.keyword,
+    p.title,
+    p.keyword,
     h.mentioned_name,
     h.entity_id,
     h.uscc,
@@ -45,4 +45,5 @@ select
     h.shares,
     h.delivery_date
 from hits as h
+inner join {{ ref('stg_keyword_hits__posts') }} as p on h.hit_id = p.hit_id
 left join terms as t on h.hit_id = t.record_id
