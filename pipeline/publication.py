@@ -75,24 +75,30 @@ def _view_sql(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: 
     ).fetchone()
     if row is None:
         return None
-    query = re.fullmatch(r"CREATE VIEW \S+ AS (.*?);?\s*", row[0], re.DOTALL)
+    query = re.fullmatch(r"CREATE VIEW \S+ AS (.*?);?\s*", row[0], re.DOTALL | re.IGNORECASE)
     if query is None:
         raise ValueError(f"视图 {schema}.{name} 的定义无法解析：{row[0][:80]}")
     return query.group(1)
 
 
+def _kind(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """VIEW when main.name is a view, else TABLE."""
+    here = con.execute("SELECT current_database()").fetchone()[0]
+    views = con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE database_name = ? AND schema_name = 'main' AND view_name = ?",
+        [here, name],
+    ).fetchone()[0]
+    return "VIEW" if views else "TABLE"
+
+
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """Drop main.name, a table or a view, if it exists."""
-    here = con.execute("SELECT current_database()").fetchone()[0]
-    kind = "VIEW" if _view_sql(con, here, "main", name) is not None else "TABLE"
-    con.execute(f'DROP {kind} IF EXISTS main."{name}"')
+    con.execute(f'DROP {_kind(con, name)} IF EXISTS main."{name}"')
 
 
 def _comment(con: duckdb.DuckDBPyConnection, database: str, schema: str, name: str, comment: str | None) -> None:
     """The relation's table and column comments, as the build has them (none where it has none), on main.name."""
-    here = con.execute("SELECT current_database()").fetchone()[0]
-    kind = "VIEW" if _view_sql(con, here, "main", name) is not None else "TABLE"
-    con.execute(f'COMMENT ON {kind} main."{name}" IS {sql_literal(comment) if comment else "NULL"}')
+    con.execute(f'COMMENT ON {_kind(con, name)} main."{name}" IS {sql_literal(comment) if comment else "NULL"}')
     for column, text in con.execute(
         "SELECT column_name, comment FROM duckdb_columns() WHERE database_name = ? AND schema_name = ? "
         "AND table_name = ?",

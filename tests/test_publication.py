@@ -100,6 +100,10 @@ def test_night_publishes_its_changes_only_onto_the_file_of_the_build_before(
     tests = scoped_tests(settings)
     assert len(tests) >= 4 and not any(tests.values()), f"a full refresh tests every row: {tests}"
 
+    # rebuilt whole without the dates of change, the versions would keep only the last build's scope
+    with pytest.raises(night.NightFailed, match="int_entity_snapshots_dated"):
+        night.dbt(["build", "--full-refresh", "-s", "suspect_entity_versions"], settings)
+
 
 def test_file_with_many_free_blocks_is_written_anew(tmp_path: Path) -> None:
     path = tmp_path / "patched.duckdb"

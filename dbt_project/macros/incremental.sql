@@ -338,3 +338,29 @@
     cast(sum(cast(xxhash64({{ item }}) as decimal(38, 0))) as {{ dbt.type_string() }}) || ':'
         || cast(count(*) as {{ dbt.type_string() }})
 {%- endmacro %}
+
+{# The incremental models that read int_entity_snapshots_dated. #}
+{% macro snapshot_readers() -%}
+    {{ return(['int_entity_indicators_measured', 'suspect_entity_versions']) }}
+{%- endmacro %}
+
+{# True when every reader of int_entity_snapshots_dated has its table (so each builds incrementally, reading
+   only the dates in scope). #}
+{% macro snapshot_readers_exist() -%}
+    {%- for name in snapshot_readers() -%}
+        {%- set node = graph.nodes['model.pyramid_watch.' ~ name] -%}
+        {%- if adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) is none -%}
+            {{ return(false) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(true) }}
+{%- endmacro %}
+
+{# In a reader of int_entity_snapshots_dated built whole on DuckDB: refuse when that model is not rebuilt in the
+   same run (it would hold only the last build's scope, and the reader would lose every other date). #}
+{% macro require_all_snapshot_dates() -%}
+    {%- if execute and not is_incremental() and target.type != 'spark' and model.unique_id in selected_resources
+        and 'model.pyramid_watch.int_entity_snapshots_dated' not in selected_resources -%}
+        {{ exceptions.raise_compiler_error(this.identifier ~ ' 整表重建时须同时重建 int_entity_snapshots_dated（例如 dbt build --full-refresh -s int_entity_snapshots_dated+）') }}
+    {%- endif -%}
+{%- endmacro %}

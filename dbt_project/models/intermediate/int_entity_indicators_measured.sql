@@ -11,6 +11,7 @@
     meta={'tested_in': 'rebuild_scope'},
     **incremental_config('as_of_date'),
 ) }}
+{{ require_all_snapshot_dates() }}
 {% set window = var('signal_window_days') | int %}
 with dated as (
     select entity_id, as_of_date from {{ ref('int_entity_snapshots_dated') }}
@@ -176,7 +177,8 @@ measured as (
     select as_of_date, entity_id, 'C04', n_citing, cast(n_citing as {{ dbt.type_string() }}) || '件'
     from citing
     union all
-    select as_of_date, entity_id, 'D03', {{ dbt.datediff('established_date', 'first_seen', 'day') }},
+    -- a signal before the registration (a name complained about before it was registered) counts as day 0
+    select as_of_date, entity_id, 'D03', greatest(0, {{ dbt.datediff('established_date', 'first_seen', 'day') }}),
         '成立于' || cast(established_date as {{ dbt.type_string() }}) || '，首次出现信号于' || cast(first_seen as {{ dbt.type_string() }})
     from entity_facts where established_date is not null
     union all
@@ -202,10 +204,12 @@ measured as (
 ),
 
 -- the records behind each indicator: the terms' records, the screened registration, the window's
--- complaints or posts, the entity's own registration; newest first
+-- complaints or posts, the entity's own registration; newest first. Registrations behind an indicator of the
+-- entity's facts (D03, D04, H03, H04) rank as the newest on every night (9999-12-31), not by the as-of date,
+-- so that the evidence is the same on every night a version holds.
 behind as (
     -- a record with several terms, or both screened and blacklisted, counts once
-    select distinct as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date
+    select as_of_date, entity_id, indicator_id, record_type, record_id, max(delivery_date) as delivery_date
     from (
         select as_of_date, entity_id, indicator_id, record_type, record_id, delivery_date
         from scoped where fact in ('term', 'screened')
@@ -213,9 +217,10 @@ behind as (
         select as_of_date, entity_id, 'C04', 'complaint', record_id, delivery_date
         from scoped where fact = 'term' and record_type = 'complaint'
         union all
-        select as_of_date, entity_id, 'H03', 'registration', member_uscc, as_of_date
+        select as_of_date, entity_id, 'H03', 'registration', member_uscc, cast('9999-12-31' as date)
         from entity_facts where blacklisted = 1
     ) as repeated
+    group by as_of_date, entity_id, indicator_id, record_type, record_id
     union all
     select s.as_of_date, s.entity_id, i.indicator_id, s.record_type, s.record_id, s.delivery_date
     from scoped as s
@@ -230,12 +235,12 @@ behind as (
         and (i.indicator_id <> 'H01' or s.amount > 0)
         and (i.indicator_id <> 'S03' or s.reach > 0)
     union all
-    select f.as_of_date, f.entity_id, i.indicator_id, 'registration', f.uscc, f.as_of_date
+    select f.as_of_date, f.entity_id, i.indicator_id, 'registration', f.uscc, cast('9999-12-31' as date)
     from entity_facts as f
     cross join (select 'D03' as indicator_id union all select 'D04') as i
     where f.uscc is not null
     union all
-    select f.as_of_date, f.entity_id, 'H04', 'registration', g.entity_id, f.as_of_date
+    select f.as_of_date, f.entity_id, 'H04', 'registration', g.entity_id, cast('9999-12-31' as date)
     from entity_facts as f
     inner join attributes as g on f.cluster_id = g.cluster_id and g.entity_id <> f.entity_id
 ),

@@ -5,10 +5,12 @@
 -- later), complaints of the last 7 days (C02: a complaint leaves them 7 days later), and a blacklisted
 -- organiser or disposed member from its date on (H03); each such date falls on the first night loaded on or
 -- after it. Only entities a term or a screened registration can anchor (no other entity has a snapshot).
--- On DuckDB, unless a full refresh: the dates in this build's rebuild scope only (int_entity_changes_detected;
--- the next date of a kept snapshot is then set by suspect_entity_versions' post-hook). On Spark: every date.
+-- On DuckDB, when the models that read it are built incrementally: the dates in this build's rebuild scope only
+-- (int_entity_changes_detected; the next date of a kept snapshot is then set by suspect_entity_versions'
+-- post-hook). Otherwise (a full refresh, a reader's table missing, Spark): every date.
 {% set window = var('signal_window_days') | int %}
-{% set scoped = target.type != 'spark' and not flags.FULL_REFRESH %}
+{% set scoped = execute and target.type != 'spark' and not flags.FULL_REFRESH
+    and snapshot_readers_exist() %}
 with nights as (
     select as_of_date, lag(as_of_date) over (order by as_of_date) as previous_night
     from (select distinct delivery_date as as_of_date from {{ source('raw', 'load_audit') }}) as d

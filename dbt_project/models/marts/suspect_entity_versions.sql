@@ -15,6 +15,7 @@
     meta={'tested_in': 'rebuild_scope'},
     **incremental_config('as_of_date', duckdb_only=true),
 ) }}
+{{ require_all_snapshot_dates() }}
 with anchors as (
     select distinct as_of_date, entity_id from {{ ref('int_entity_indicators_measured') }} as m
     {% if is_incremental() %}
