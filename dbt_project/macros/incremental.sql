@@ -359,7 +359,8 @@
 {# In a reader of int_entity_snapshots_dated built whole on DuckDB: refuse when that model is not rebuilt in the
    same run (it would hold only the last build's scope, and the reader would lose every other date). #}
 {% macro require_all_snapshot_dates() -%}
-    {%- if execute and not is_incremental() and target.type != 'spark' and model.unique_id in selected_resources
+    {%- if execute and model.resource_type == 'model' and not is_incremental() and target.type != 'spark'
+        and model.unique_id in selected_resources
         and 'model.pyramid_watch.int_entity_snapshots_dated' not in selected_resources -%}
         {{ exceptions.raise_compiler_error(this.identifier ~ ' 整表重建时须同时重建 int_entity_snapshots_dated（例如 dbt build --full-refresh -s int_entity_snapshots_dated+）') }}
     {%- endif -%}
