@@ -365,3 +365,8 @@
         {{ exceptions.raise_compiler_error(this.identifier ~ ' 整表重建时须同时重建 int_entity_snapshots_dated（例如 dbt build --full-refresh -s int_entity_snapshots_dated+）') }}
     {%- endif -%}
 {%- endmacro %}
+
+{# True on the nights a version (alias of a row with as_of_date and valid_to) holds: from its own to the next. #}
+{% macro version_holds(version, night) -%}
+    ({{ night }} >= {{ version }}.as_of_date and ({{ version }}.valid_to is null or {{ night }} < {{ version }}.valid_to))
+{%- endmacro %}

@@ -19,5 +19,4 @@ select
 from {{ sibling('entity_indicator_versions') }} as i
 inner join {{ sibling('suspect_entity_versions') }} as v
     on i.as_of_date = v.as_of_date and i.entity_id = v.entity_id
-inner join {{ sibling('as_of_dates') }} as d
-    on d.as_of_date >= v.as_of_date and (v.valid_to is null or d.as_of_date < v.valid_to)
+inner join {{ sibling('as_of_dates') }} as d on {{ version_holds('v', 'd.as_of_date') }}

@@ -23,5 +23,4 @@ select
     v.cluster_size,
     v.first_flagged_date
 from {{ sibling('suspect_entity_versions') }} as v
-inner join {{ sibling('as_of_dates') }} as d
-    on d.as_of_date >= v.as_of_date and (v.valid_to is null or d.as_of_date < v.valid_to)
+inner join {{ sibling('as_of_dates') }} as d on {{ version_holds('v', 'd.as_of_date') }}
