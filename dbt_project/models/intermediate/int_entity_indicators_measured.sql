@@ -21,11 +21,11 @@ attributes as (
     select * from {{ ref('int_entity_attributes_joined') }}
 ),
 
--- the facts of entities that a term or a screened registration can anchor (no other entity has rows), before
--- they are spread over the as-of dates whose window they fall in
+-- the facts of entities with dates to measure (those a term or a screened registration can anchor: no other
+-- entity has rows), before they are spread over the as-of dates whose window they fall in
 facts as (
     select * from {{ ref('int_entity_facts_unioned') }} as f
-    where f.entity_id in (select entity_id from {{ ref('int_entity_facts_unioned') }} where fact in ('term', 'screened'))
+    where f.entity_id in (select entity_id from dated)
     {% if is_incremental() %}
         -- only what the as-of dates to recompute can see
         and {{ in_fact_scope(dbt.dateadd('day', window, 'f.delivery_date'), 'f.entity_id') }}
