@@ -339,15 +339,10 @@
         || cast(count(*) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{# The incremental models that read int_entity_snapshots_dated. #}
-{% macro snapshot_readers() -%}
-    {{ return(['int_entity_indicators_measured', 'suspect_entity_versions']) }}
-{%- endmacro %}
-
 {# True when every reader of int_entity_snapshots_dated has its table (so each builds incrementally, reading
    only the dates in scope). #}
 {% macro snapshot_readers_exist() -%}
-    {%- for name in snapshot_readers() -%}
+    {%- for name in ['int_entity_indicators_measured', 'suspect_entity_versions'] -%}
         {%- set node = graph.nodes['model.pyramid_watch.' ~ name] -%}
         {%- if adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) is none -%}
             {{ return(false) }}
