@@ -11,6 +11,19 @@
     regexp_replace({{ expr }}, {{ pattern }}, {{ replacement }}, 'g')
 {%- endmacro %}
 
+{# True when a text holds a match of a pattern. #}
+{% macro regexp_contains(expr, pattern) -%}
+    {{ return(adapter.dispatch('regexp_contains')(expr, pattern)) }}
+{%- endmacro %}
+
+{% macro default__regexp_contains(expr, pattern) -%}
+    regexp_matches({{ expr }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro spark__regexp_contains(expr, pattern) -%}
+    ({{ expr }} rlike {{ pattern }})
+{%- endmacro %}
+
 {#- dbt's listagg on Spark (collect_list) ignores the order: order by the clause's keys with a comparator
     (nulls last, as DuckDB), and give null, not '', when there is nothing to join, as string_agg does. -#}
 {% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}

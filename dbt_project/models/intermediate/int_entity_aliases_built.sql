@@ -4,15 +4,24 @@
 -- as 长沙市天心区久嘉汽车维修部, also without the district), its trade name (字号), and the names of the
 -- sites it filed.
 {% set regions = seed_alternation('region_names', 'region_name') %}
-with registered as (
+{% set district = "([一-龥]{1,4}?(?:新区|区|县))" %}
+with addresses as (
+    select uscc, region_code, name_norm, {{ fold_width('address') }} as address
+    from {{ ref('stg_registrations__companies') }}
+),
+
+registered as (
     select
         uscc,
         region_code,
         name_norm,
         {{ name_core('name_norm') }} as core,
-        nullif(regexp_extract({{ fold_width('address') }},
-            '^(?:{{ regions }})*([一-龥]{1,4}?(?:新区|区|县))', 1), '') as district
-    from {{ ref('stg_registrations__companies') }}
+        -- the district right after the leading regions; only where there is none, the search that may give
+        -- regions back (长沙市长沙县), ten times slower over every address
+        nullif(coalesce(
+            nullif(regexp_extract(regexp_replace(address, '^(?:{{ regions }})+', ''), '^{{ district }}', 1), ''),
+            regexp_extract(address, '^(?:{{ regions }})*{{ district }}', 1)), '') as district
+    from addresses
 ),
 
 parsed as (
