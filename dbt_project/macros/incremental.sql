@@ -365,3 +365,37 @@
 {% macro version_holds(version, night) -%}
     ({{ night }} >= {{ version }}.as_of_date and ({{ version }}.valid_to is null or {{ night }} < {{ version }}.valid_to))
 {%- endmacro %}
+
+{#- An incremental cache (int_names_parsed) keeps the key of what its rows were computed with in
+    <model>__computed_with; a build with another key computes every row again. -#}
+{% macro computed_with_relation() -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__computed_with'}, type='table')) }}
+{%- endmacro %}
+
+{# True when an incremental build must compute every row again: they were computed with another key, or that
+   is not known. #}
+{% macro computed_with_other(key) -%}
+    {%- if not execute or not is_incremental() -%}{{ return(false) }}{%- endif -%}
+    {%- set kept = computed_with_relation() -%}
+    {%- if adapter.get_relation(database=kept.database, schema=kept.schema, identifier=kept.identifier) is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set same = run_query("select count(*) from " ~ kept ~ " where computed_with = '" ~ key ~ "'") -%}
+    {{ return(same.columns[0].values()[0] == 0) }}
+{%- endmacro %}
+
+{# Pre-hook of a cache whose key changed: forget the key (a build failing after this leaves none, so the next
+   computes everything again) and remove every row. #}
+{% macro delete_computed_with_other(key) -%}
+    {%- if is_incremental() and computed_with_other(key) -%}
+        {%- do adapter.drop_relation(computed_with_relation()) -%}
+        delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# Post-hook of a cache: keep the key its rows were computed with. #}
+{% macro keep_computed_with(key) -%}
+    {%- if execute and target.type != 'spark' -%}
+        {%- do run_query(create_table_as_select(computed_with_relation(), "select '" ~ key ~ "' as computed_with")) -%}
+    {%- endif -%}
+{%- endmacro %}

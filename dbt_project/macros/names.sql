@@ -63,3 +63,24 @@
     {%- set regions = seed_alternation('region_names', 'region_name') -%}
     nullif(regexp_extract({{ fold_width(expr) }}, '^(?:{{ regions }})?({{ regions }})', 1), '')
 {%- endmacro %}
+
+{# One part of a name's parse: its core, trade name or the region it carries. #}
+{% macro name_part(norm, part) -%}
+    {%- if part == 'core' -%}{{ name_core(norm) }}
+    {%- elif part == 'trade' -%}{{ trade_name(name_core(norm)) }}
+    {%- elif part == 'region' -%}{{ name_region(norm) }}
+    {%- else -%}{{ exceptions.raise_compiler_error('name_part: ' ~ part) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# What int_names_parsed's rows were computed with: the SQL of the parse, which holds the seeds' regions, forms
+   and industries. #}
+{% macro name_parse_key() -%}
+    {{ return(local_md5(name_part('n', 'core') ~ name_part('n', 'trade') ~ name_part('n', 'region'))) }}
+{%- endmacro %}
+
+{# A part of a name's parse from int_names_parsed (alias `cache`, left-joined on name_norm), or parsed here for
+   a name it lacks (a registration that fell back to an earlier name; a unit test's names). #}
+{% macro cached_name_part(cache, norm, part) -%}
+    case when {{ cache }}.name_norm is null then {{ name_part(norm, part) }} else {{ cache }}.{{ part }} end
+{%- endmacro %}

@@ -12,20 +12,22 @@ with addresses as (
 
 registered as (
     select
-        uscc,
-        region_code,
-        name_norm,
-        {{ name_core('name_norm') }} as core,
+        a.uscc,
+        a.region_code,
+        a.name_norm,
+        {{ cached_name_part('p', 'a.name_norm', 'core') }} as core,
+        {{ cached_name_part('p', 'a.name_norm', 'trade') }} as trade,
         -- the district right after the leading regions; only where there is none, the search that may give
         -- regions back (长沙市长沙县), ten times slower over every address
         nullif(coalesce(
-            nullif(regexp_extract(regexp_replace(address, '^(?:{{ regions }})+', ''), '^{{ district }}', 1), ''),
-            regexp_extract(address, '^(?:{{ regions }})*{{ district }}', 1)), '') as district
-    from addresses
+            nullif(regexp_extract(regexp_replace(a.address, '^(?:{{ regions }})+', ''), '^{{ district }}', 1), ''),
+            regexp_extract(a.address, '^(?:{{ regions }})*{{ district }}', 1)), '') as district
+    from addresses as a
+    left join {{ ref('int_names_parsed') }} as p on a.name_norm = p.name_norm
 ),
 
 parsed as (
-    select uscc, region_code, name_norm, core, {{ trade_name('core') }} as trade,
+    select uscc, region_code, name_norm, core, trade,
         case when {{ dbt.position('district', 'name_norm') }} > 0
             then {{ name_core(dbt.replace('name_norm', 'district', "''")) }} end as core_without_district
     from registered

@@ -26,10 +26,11 @@ parsed as (
         n.name_norm,
         n.address_region,
         n.complainant_city,
-        {{ name_core('n.name_norm') }} as core,
+        {{ cached_name_part('c', 'n.name_norm', 'core') }} as core,
         coalesce(r.code_prefix, a.code_prefix) as region_prefix
     from names as n
-    left join {{ ref('region_names') }} as r on {{ name_region('n.name_norm') }} = r.region_name
+    left join {{ ref('int_names_parsed') }} as c on n.name_norm = c.name_norm
+    left join {{ ref('region_names') }} as r on {{ cached_name_part('c', 'n.name_norm', 'region') }} = r.region_name
     left join {{ ref('region_names') }} as a on n.address_region = a.region_name
 ),
 

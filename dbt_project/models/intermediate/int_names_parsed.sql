@@ -1,0 +1,33 @@
+-- depends_on: {{ ref('region_names') }}, {{ ref('org_forms') }}, {{ ref('industry_terms') }}, {{ source('raw', 'load_log') }}
+-- The parse of every normalised name that registrations, complaints and posts use: its core, trade name and
+-- the region it carries (name_part). Parsing them all again each night cost more than anything else in
+-- resolving them (two million names after ten national nights).
+-- Incremental on DuckDB: a build parses only the names it has not parsed yet, and every name again when the
+-- parse changed (its SQL, which holds the seeds' regions, forms and industries). A name stays once its
+-- records are gone: the readers join the names they have. A table on Spark.
+{{ config(
+    pre_hook="{{ delete_computed_with_other(name_parse_key()) }}",
+    post_hook="{{ keep_computed_with(name_parse_key()) }}",
+    **incremental_config('name_norm', duckdb_only=true),
+) }}
+{% set since = is_incremental() and not computed_with_other(name_parse_key()) %}
+with names as (
+    select name_norm from {{ ref('stg_registrations__companies') }}
+    union
+    select target_name_norm from {{ ref('stg_complaints__tickets') }}
+    {% if since %}where delivery_date >= {{ loaded_since() }}{% endif %}
+    union
+    select mentioned_name_norm from {{ ref('stg_keyword_hits__posts') }}
+    {% if since %}where delivery_date >= {{ loaded_since() }}{% endif %}
+)
+
+select
+    name_norm,
+    {{ name_part('name_norm', 'core') }} as core,
+    {{ name_part('name_norm', 'trade') }} as trade,
+    {{ name_part('name_norm', 'region') }} as region
+from names as n
+where name_norm is not null
+{% if since %}
+    and not exists (select 1 from {{ this }} as kept where kept.name_norm = n.name_norm)
+{% endif %}
