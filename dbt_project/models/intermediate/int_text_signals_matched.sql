@@ -2,12 +2,19 @@
 -- scopes (lexicon_terms): one row per record, term and entity the record counts for
 -- (int_record_entities_mapped; a registration counts for itself); a record that counts for no entity keeps
 -- one row with no entity, for the category counts.
-with kept as (
+-- Business scopes are matched once per distinct text: registrations repeat a few standard wordings.
+with scope_terms as (
+    {{ lexicon_terms("(select distinct 'scope' as record_type, business_scope as record_id, business_scope as body from "
+        ~ ref('stg_registrations__companies') ~ " where business_scope is not null)") }}
+),
+
+kept as (
     select record_type, record_id, term, category, legal_form, indicator_id, weight
     from {{ ref('int_text_terms_matched') }}
     union all
-    {{ lexicon_terms("(select 'registration' as record_type, uscc as record_id, business_scope as body from "
-        ~ ref('stg_registrations__companies') ~ " where business_scope is not null)") }}
+    select 'registration', g.uscc, s.term, s.category, s.legal_form, s.indicator_id, s.weight
+    from scope_terms as s
+    inner join {{ ref('stg_registrations__companies') }} as g on g.business_scope = s.record_id
 ),
 
 registrations as (
