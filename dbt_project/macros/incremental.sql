@@ -366,36 +366,34 @@
     ({{ night }} >= {{ version }}.as_of_date and ({{ version }}.valid_to is null or {{ night }} < {{ version }}.valid_to))
 {%- endmacro %}
 
-{#- An incremental cache (int_names_parsed) keeps the key of what its rows were computed with in
-    <model>__computed_with; a build with another key computes every row again. -#}
-{% macro computed_with_relation() -%}
-    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__computed_with'}, type='table')) }}
+{#- An incremental model whose rows depend on more than its inputs' rows (int_text_terms_matched on the lexicon,
+    int_names_parsed on its parse and seeds) keeps a fingerprint of that in <model>__<what>, and computes every
+    row again when it differs. `fingerprint` is SQL of a scalar. -#}
+{% macro kept_fingerprint_relation(what) -%}
+    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__' ~ what}, type='table')) }}
 {%- endmacro %}
 
-{# True when an incremental build must compute every row again: they were computed with another key, or that
-   is not known. #}
-{% macro computed_with_other(key) -%}
+{# True when an incremental build must compute every row again: they were computed with another fingerprint,
+   or that is not known. #}
+{% macro kept_fingerprint_differs(what, fingerprint) -%}
     {%- if not execute or not is_incremental() -%}{{ return(false) }}{%- endif -%}
-    {%- set kept = computed_with_relation() -%}
+    {%- set kept = kept_fingerprint_relation(what) -%}
     {%- if adapter.get_relation(database=kept.database, schema=kept.schema, identifier=kept.identifier) is none -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set same = run_query("select count(*) from " ~ kept ~ " where computed_with = '" ~ key ~ "'") -%}
+    {%- set same = run_query('select count(*) from ' ~ kept ~ ' where fingerprint = ' ~ fingerprint) -%}
     {{ return(same.columns[0].values()[0] == 0) }}
 {%- endmacro %}
 
-{# Pre-hook of a cache whose key changed: forget the key (a build failing after this leaves none, so the next
-   computes everything again) and remove every row. #}
-{% macro delete_computed_with_other(key) -%}
-    {%- if is_incremental() and computed_with_other(key) -%}
-        {%- do adapter.drop_relation(computed_with_relation()) -%}
-        delete from {{ this }}
-    {%- endif -%}
+{# In a pre-hook about to remove every row: forget the fingerprint first, so that a build failing after the
+   removal leaves none and the next computes everything again. #}
+{% macro forget_fingerprint(what) -%}
+    {%- do adapter.drop_relation(kept_fingerprint_relation(what)) -%}
 {%- endmacro %}
 
-{# Post-hook of a cache: keep the key its rows were computed with. #}
-{% macro keep_computed_with(key) -%}
+{# Post-hook: keep the fingerprint the rows were computed with. #}
+{% macro keep_fingerprint(what, fingerprint) -%}
     {%- if execute and target.type != 'spark' -%}
-        {%- do run_query(create_table_as_select(computed_with_relation(), "select '" ~ key ~ "' as computed_with")) -%}
+        {%- do run_query(create_table_as_select(kept_fingerprint_relation(what), 'select ' ~ fingerprint ~ ' as fingerprint')) -%}
     {%- endif -%}
 {%- endmacro %}

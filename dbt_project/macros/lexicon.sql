@@ -30,34 +30,20 @@
     ) as items)
 {%- endmacro %}
 
-{# Where int_text_terms_matched keeps the fingerprint of the lexicon its rows were matched with. #}
-{% macro lexicon_state_relation() -%}
-    {{ return(this.incorporate(path={'identifier': this.identifier ~ '__lexicon'}, type='table')) }}
-{%- endmacro %}
-
 {# True when an incremental build of int_text_terms_matched must match every record again: the lexicon or
    its exclusions changed since its rows were matched, or that is not known. #}
 {% macro lexicon_changed() -%}
-    {%- if not execute or not is_incremental() -%}{{ return(false) }}{%- endif -%}
-    {%- set kept = lexicon_state_relation() -%}
-    {%- if adapter.get_relation(database=kept.database, schema=kept.schema, identifier=kept.identifier) is none -%}
-        {{ return(true) }}
-    {%- endif -%}
-    {%- set same = run_query('select count(*) from ' ~ kept ~ ' where fingerprint = ' ~ lexicon_fingerprint()) -%}
-    {{ return(same.columns[0].values()[0] == 0) }}
+    {{ return(kept_fingerprint_differs('lexicon', lexicon_fingerprint())) }}
 {%- endmacro %}
 
 {# Pre-hook of int_text_terms_matched: remove the rows this build matches again. #}
 {% macro delete_rematched_text() -%}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        {%- if not lexicon_changed() %} where delivery_date >= {{ loaded_since() }}{% endif %}
-    {%- endif -%}
-{%- endmacro %}
-
-{# Post-hook of int_text_terms_matched: keep the fingerprint of the lexicon its rows were matched with. #}
-{% macro save_lexicon_fingerprint() -%}
-    {%- if execute and target.type != 'spark' -%}
-        {%- do run_query(create_table_as_select(lexicon_state_relation(), 'select ' ~ lexicon_fingerprint() ~ ' as fingerprint')) -%}
+        {%- if lexicon_changed() -%}
+            {{ forget_fingerprint('lexicon') }}
+            delete from {{ this }}
+        {%- else -%}
+            delete from {{ this }} where delivery_date >= {{ loaded_since() }}
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

@@ -73,10 +73,18 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# What int_names_parsed's rows were computed with: the SQL of the parse, which holds the seeds' regions, forms
-   and industries. #}
-{% macro name_parse_key() -%}
-    {{ return(local_md5(name_part('n', 'core') ~ name_part('n', 'trade') ~ name_part('n', 'region'))) }}
+{# What int_names_parsed's rows were computed with (a string literal): a hash of the parse's SQL, which holds
+   the seeds' regions, forms and industries. #}
+{% macro name_parse_fingerprint() -%}
+    {{ return("'" ~ local_md5(name_part('n', 'core') ~ name_part('n', 'trade') ~ name_part('n', 'region')) ~ "'") }}
+{%- endmacro %}
+
+{# Pre-hook of int_names_parsed: when the parse changed, remove every name, to be parsed again. #}
+{% macro delete_names_of_another_parse() -%}
+    {%- if is_incremental() and kept_fingerprint_differs('parse', name_parse_fingerprint()) -%}
+        {{ forget_fingerprint('parse') }}
+        delete from {{ this }}
+    {%- endif -%}
 {%- endmacro %}
 
 {# A part of a name's parse from int_names_parsed (alias `cache`, left-joined on name_norm), or parsed here for

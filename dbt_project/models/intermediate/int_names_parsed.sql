@@ -6,11 +6,11 @@
 -- parse changed (its SQL, which holds the seeds' regions, forms and industries). A name stays once its
 -- records are gone: the readers join the names they have. A table on Spark.
 {{ config(
-    pre_hook="{{ delete_computed_with_other(name_parse_key()) }}",
-    post_hook="{{ keep_computed_with(name_parse_key()) }}",
+    pre_hook="{{ delete_names_of_another_parse() }}",
+    post_hook="{{ keep_fingerprint('parse', name_parse_fingerprint()) }}",
     **incremental_config('name_norm', duckdb_only=true),
 ) }}
-{% set since = is_incremental() and not computed_with_other(name_parse_key()) %}
+{% set since = is_incremental() and not kept_fingerprint_differs('parse', name_parse_fingerprint()) %}
 with names as (
     select name_norm from {{ ref('stg_registrations__companies') }}
     union

@@ -6,7 +6,7 @@
 -- depends_on: {{ source('raw', 'load_log') }}
 {{ config(
     pre_hook="{{ delete_rematched_text() }}",
-    post_hook="{{ save_lexicon_fingerprint() }}",
+    post_hook="{{ keep_fingerprint('lexicon', lexicon_fingerprint()) }}",
     **incremental_config('delivery_date', duckdb_only=true),
 ) }}
 {% set since = is_incremental() and not lexicon_changed() %}
