@@ -385,10 +385,18 @@
     {{ return(same.columns[0].values()[0] == 0) }}
 {%- endmacro %}
 
-{# In a pre-hook about to remove every row: forget the fingerprint first, so that a build failing after the
-   removal leaves none and the next computes everything again. #}
-{% macro forget_fingerprint(what) -%}
-    {%- do adapter.drop_relation(kept_fingerprint_relation(what)) -%}
+{# Pre-hook: remove the rows this build computes again. Every row when the fingerprint differs, forgotten first
+   (a build failing after the removal leaves none, so the next computes everything again); otherwise those
+   matching `otherwise`, if given. #}
+{% macro delete_recomputed(what, fingerprint, otherwise=none) -%}
+    {%- if is_incremental() -%}
+        {%- if kept_fingerprint_differs(what, fingerprint) -%}
+            {%- do adapter.drop_relation(kept_fingerprint_relation(what)) -%}
+            delete from {{ this }}
+        {%- elif otherwise -%}
+            delete from {{ this }} where {{ otherwise }}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 {# Post-hook: keep the fingerprint the rows were computed with. #}

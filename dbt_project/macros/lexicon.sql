@@ -35,15 +35,3 @@
 {% macro lexicon_changed() -%}
     {{ return(kept_fingerprint_differs('lexicon', lexicon_fingerprint())) }}
 {%- endmacro %}
-
-{# Pre-hook of int_text_terms_matched: remove the rows this build matches again. #}
-{% macro delete_rematched_text() -%}
-    {%- if is_incremental() -%}
-        {%- if lexicon_changed() -%}
-            {{ forget_fingerprint('lexicon') }}
-            delete from {{ this }}
-        {%- else -%}
-            delete from {{ this }} where delivery_date >= {{ loaded_since() }}
-        {%- endif -%}
-    {%- endif -%}
-{%- endmacro %}

@@ -79,14 +79,6 @@
     {{ return("'" ~ local_md5(name_part('n', 'core') ~ name_part('n', 'trade') ~ name_part('n', 'region')) ~ "'") }}
 {%- endmacro %}
 
-{# Pre-hook of int_names_parsed: when the parse changed, remove every name, to be parsed again. #}
-{% macro delete_names_of_another_parse() -%}
-    {%- if is_incremental() and kept_fingerprint_differs('parse', name_parse_fingerprint()) -%}
-        {{ forget_fingerprint('parse') }}
-        delete from {{ this }}
-    {%- endif -%}
-{%- endmacro %}
-
 {# A part of a name's parse from int_names_parsed (alias `cache`, left-joined on name_norm), or parsed here for
    a name it lacks (a registration that fell back to an earlier name; a unit test's names). #}
 {% macro cached_name_part(cache, norm, part) -%}

@@ -2,17 +2,19 @@
 -- The parse of every normalised name that registrations, complaints and posts use: its core, trade name and
 -- the region it carries (name_part). Parsing them all again each night was most of what resolving names cost
 -- (two million names after eleven national nights, 190 thousand new a night).
--- Incremental on DuckDB: a build parses only the names it has not parsed yet, and every name again when the
--- parse changed (its SQL, which holds the seeds' regions, forms and industries). A name stays once its
--- records are gone: the readers join the names they have. A table on Spark.
+-- Incremental on DuckDB: a build parses only the names of the records loaded since the last complete build that
+-- it has not parsed yet, and every name again when the parse changed (its SQL, which holds the seeds' regions,
+-- forms and industries). A name stays once its records are gone; one it lacks (a registration that fell back
+-- to an earlier name) its readers parse themselves (cached_name_part). A table on Spark.
 {{ config(
-    pre_hook="{{ delete_names_of_another_parse() }}",
+    pre_hook="{{ delete_recomputed('parse', name_parse_fingerprint()) }}",
     post_hook="{{ keep_fingerprint('parse', name_parse_fingerprint()) }}",
     **incremental_config('name_norm', duckdb_only=true),
 ) }}
 {% set since = is_incremental() and not kept_fingerprint_differs('parse', name_parse_fingerprint()) %}
 with names as (
     select name_norm from {{ ref('stg_registrations__companies') }}
+    {% if since %}where delivery_date >= {{ loaded_since() }}{% endif %}
     union
     select target_name_norm from {{ ref('stg_complaints__tickets') }}
     {% if since %}where delivery_date >= {{ loaded_since() }}{% endif %}

@@ -5,7 +5,7 @@
 -- fingerprint the post-hook keeps). A table on Spark, as its staging tables are.
 -- depends_on: {{ source('raw', 'load_log') }}
 {{ config(
-    pre_hook="{{ delete_rematched_text() }}",
+    pre_hook="{{ delete_recomputed('lexicon', lexicon_fingerprint(), 'delivery_date >= ' ~ loaded_since()) }}",
     post_hook="{{ keep_fingerprint('lexicon', lexicon_fingerprint()) }}",
     **incremental_config('delivery_date', duckdb_only=true),
 ) }}
